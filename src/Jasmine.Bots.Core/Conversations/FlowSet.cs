@@ -1,0 +1,116 @@
+using Jasmine.Bots.Localization;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Jasmine.Bots.Conversations;
+
+/// <summary>Global words and commands that work anywhere in any flow, in any language.</summary>
+public sealed class GlobalWord
+{
+    /// <summary>Text key holding the words, '|' separated, in each language.</summary>
+    public string Words { get; set; } = "";
+    /// <summary>Slash commands (Telegram) meaning the same.</summary>
+    public List<string> Commands { get; set; } = [];
+    public string Flow { get; set; } = "";
+    /// <summary>When set, the word must be followed by one argument stored in this variable (JOIN CODE).</summary>
+    public string? Argument { get; set; }
+}
+
+public sealed class GlobalsDefinition
+{
+    /// <summary>Flow that receives free text when no flow is waiting for an answer.</summary>
+    public string Default { get; set; } = "home";
+    public List<GlobalWord> Globals { get; set; } = [];
+}
+
+/// <summary>Every flow of <c>conversations/</c>, loaded and checked together: a broken flow stops the start-up.</summary>
+public sealed class FlowSet
+{
+    public IReadOnlyDictionary<string, FlowDefinition> Flows { get; }
+    public GlobalsDefinition Globals { get; }
+
+    public FlowSet(IEnumerable<FlowDefinition> flows, GlobalsDefinition globals)
+    {
+        Flows = flows.ToDictionary(f => f.Id, StringComparer.Ordinal);
+        Globals = globals;
+    }
+
+    public static FlowSet Load(string directory)
+    {
+        var deserializer = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+        var flows = new List<FlowDefinition>();
+        GlobalsDefinition? globals = null;
+        foreach (var path in Directory.EnumerateFiles(directory, "*.yaml").Order(StringComparer.Ordinal))
+        {
+            var yaml = File.ReadAllText(path);
+            try
+            {
+                if (Path.GetFileName(path) == "globals.yaml") globals = deserializer.Deserialize<GlobalsDefinition>(yaml);
+                else
+                {
+                    var flow = deserializer.Deserialize<FlowDefinition>(yaml);
+                    if (string.IsNullOrEmpty(flow.Id)) flow.Id = Path.GetFileNameWithoutExtension(path);
+                    flows.Add(flow);
+                }
+            }
+            catch (YamlDotNet.Core.YamlException e)
+            {
+                throw new InvalidOperationException($"{Path.GetFileName(path)}: {e.Message}", e);
+            }
+        }
+        return new FlowSet(flows, globals ?? throw new InvalidOperationException($"{directory}/globals.yaml is missing."));
+    }
+
+    /// <summary>Unknown step or flow, unknown action or parser, missing text, dead end: each is a clear error.</summary>
+    public IReadOnlyList<string> Validate(Locales locales, IFlowHost host)
+    {
+        var problems = new List<string>();
+        var baseTexts = locales[Locales.BaseLanguage];
+        void Text(string where, string? key)
+        {
+            if (key is not null && !baseTexts.Has(key)) problems.Add($"{where}: text '{key}' is not in locales/{Locales.BaseLanguage}.yaml");
+        }
+        void Target(string where, FlowDefinition flow, string target)
+        {
+            if (target.StartsWith('@'))
+            {
+                var parts = target[1..].Split('/', 2);
+                if (!Flows.TryGetValue(parts[0], out var other)) problems.Add($"{where}: unknown flow '{target}'");
+                else if (parts.Length > 1 && !other.Steps.ContainsKey(parts[1])) problems.Add($"{where}: unknown step '{target}'");
+            }
+            else if (!flow.Steps.ContainsKey(target)) problems.Add($"{where}: unknown step '{target}'");
+        }
+
+        if (!Flows.ContainsKey(Globals.Default)) problems.Add($"globals: default flow '{Globals.Default}' does not exist");
+        foreach (var g in Globals.Globals)
+        {
+            Text("globals", g.Words);
+            if (!Flows.ContainsKey(g.Flow)) problems.Add($"globals: unknown flow '{g.Flow}'");
+        }
+        foreach (var flow in Flows.Values)
+        {
+            if (!flow.Steps.ContainsKey(flow.Start)) problems.Add($"{flow.Id}: start step '{flow.Start}' does not exist");
+            foreach (var (id, step) in flow.Steps)
+            {
+                var where = $"{flow.Id}.{id}";
+                Text(where, step.Say);
+                Text(where, step.Ask);
+                Text(where, step.Invalid);
+                foreach (var c in step.Choices ?? []) Text(where, c.Label);
+                if (step.Action is not null && !host.Actions.Contains(step.Action)) problems.Add($"{where}: unknown action '{step.Action}'");
+                if (step.Input is not null && !BuiltInParsers.Contains(step.Input) && !host.Parsers.Contains(step.Input)) problems.Add($"{where}: unknown input '{step.Input}'");
+                if (step.ChoicesFrom is not null && !host.ChoiceSources.Contains(step.ChoicesFrom)) problems.Add($"{where}: unknown choices_from '{step.ChoicesFrom}'");
+                if (step.Ask is not null && step.Input is null && step.Choices is null && step.ChoicesFrom is null) problems.Add($"{where}: asks without input or choices");
+                if (step.Multi && (step.Choices is null || !step.Choices.Any(c => c.Value == "done"))) problems.Add($"{where}: a multi choice needs a 'done' choice");
+                if (step.Next is not null) Target(where, flow, step.Next);
+                foreach (var target in step.Cases?.Values ?? Enumerable.Empty<string>()) Target(where, flow, target);
+                if (!step.End && step.Next is null && (step.Cases is null || step.Cases.Count == 0))
+                    problems.Add($"{where}: dead end (no next, no cases, not an end)");
+                if (step.Ask is null && step.Action is null && step.Say is null) problems.Add($"{where}: does nothing");
+            }
+        }
+        return problems;
+    }
+
+    public static readonly IReadOnlySet<string> BuiltInParsers = new HashSet<string> { "text", "optional-text" };
+}
