@@ -302,15 +302,16 @@ public sealed class IdentifierParserTests
     [Fact]
     public void Extracting_from_a_short_sentence_does_not_reload_phone_metadata()
     {
-        // Loading libphonenumber's metadata allocates megabytes; a parser that built a PhoneNumberUtil per call would
-        // show it here. Allocation, unlike time, does not depend on how busy the machine is.
+        // Loading libphonenumber's metadata for France alone allocates about 220 kB, one Extract about 7 kB: a parser
+        // that built a PhoneNumberUtil or reloaded metadata per call would cross the bound. Allocation, unlike time,
+        // does not depend on how busy the machine is.
         const string sentence = "is 06 12 34 56 78 safe? car AB-123-CD, mail client@mail.fr";
         _ = Parser.Extract(sentence);
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 10; i++)
             _ = Parser.Extract(sentence);
         var perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / 10;
-        Assert.True(perCall < 256 * 1024, $"Extract allocated {perCall} bytes for one short sentence.");
+        Assert.True(perCall < 64 * 1024, $"Extract allocated {perCall} bytes for one short sentence.");
     }
 
     private static string RandomString(Random random, string alphabet, int length)
