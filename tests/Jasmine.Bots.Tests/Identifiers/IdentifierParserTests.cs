@@ -314,6 +314,20 @@ public sealed class IdentifierParserTests
         Assert.True(perCall < 64 * 1024, $"Extract allocated {perCall} bytes for one short sentence.");
     }
 
+    [Fact]
+    public void One_parser_can_serve_many_threads_at_once()
+    {
+        // It is registered as a singleton: concurrent updates share it.
+        string[] inputs = ["0692 12 34 56", "+44 7911 123456", "0690 22 12 34", "06 12 34 56 78", "0696 12 34 56", "0049 151 23456789"];
+        var expected = inputs.Select(i => Parser.Normalize(IdentifierKind.Phone, i)).ToArray();
+        Parallel.For(0, 2_000, i =>
+        {
+            var index = i % inputs.Length;
+            Assert.Equal(expected[index], Parser.Normalize(IdentifierKind.Phone, inputs[index]));
+            Assert.Equal(expected[index] is { } id ? [id] : Array.Empty<Identifier>(), Parser.Extract($"est-ce que {inputs[index]} est connu ?"));
+        });
+    }
+
     private static string RandomString(Random random, string alphabet, int length)
     {
         var builder = new StringBuilder(length);
