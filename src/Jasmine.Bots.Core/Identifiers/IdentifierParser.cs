@@ -204,8 +204,9 @@ public sealed partial class IdentifierParser
 
     private static string? NormalizeName(string raw)
     {
-        // KD also folds compatibility forms: full-width letters, the "ﬁ" ligature.
-        var decomposed = raw.Normalize(NormalizationForm.FormKD);
+        // KD also folds compatibility forms: full-width letters, the "ﬁ" ligature. string.Normalize throws on a lone
+        // surrogate (a truncated emoji), so those become separators first.
+        var decomposed = WithoutLoneSurrogates(raw).Normalize(NormalizationForm.FormKD);
         var words = new List<string>();
         var word = new StringBuilder();
         var letters = 0;
@@ -238,6 +239,16 @@ public sealed partial class IdentifierParser
             return null;
         words.Sort(StringComparer.Ordinal);
         return string.Join(' ', words);
+    }
+
+    private static string WithoutLoneSurrogates(string text)
+    {
+        if (!text.Any(char.IsSurrogate))
+            return text;
+        var builder = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+            builder.Append(rune == Rune.ReplacementChar ? " " : rune.ToString());
+        return builder.ToString();
     }
 
     private static void FlushWord(StringBuilder word, List<string> words)
