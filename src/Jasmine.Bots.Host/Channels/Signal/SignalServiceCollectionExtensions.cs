@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Jasmine.Bots.Channels.Signal;
+
+public static class SignalServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="SignalOptions"/> (validated on start), registers <see cref="SignalApiClient"/>, and runs
+    /// <see cref="SignalReceiver"/> only when Signal is configured. The receiver needs an
+    /// <see cref="ISignalInboundHandler"/> registration.
+    /// </summary>
+    public static IHostApplicationBuilder AddSignal(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SignalOptions>().BindConfiguration(SignalOptions.SectionName).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalOptions>, SignalOptionsValidator>());
+
+        builder.Services.AddHttpClient<SignalApiClient>(http =>
+            {
+                // Each call sets its own deadline (a long poll outlives the default 100 s on slow hosts).
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            // The default HttpClient logs print request URLs, and ours contain our account number.
+            .RemoveAllLoggers();
+
+        var options = builder.Configuration.GetSection(SignalOptions.SectionName).Get<SignalOptions>();
+        if (options?.IsConfigured == true)
+        {
+            builder.Services.AddHostedService<SignalReceiver>();
+        }
+        return builder;
+    }
+}
