@@ -1,6 +1,22 @@
-var builder = WebApplication.CreateBuilder(args);
+using Jasmine.Bots.Admin;
+using Jasmine.Bots.Channels.Try;
+using Jasmine.Bots.Conversations;
+using Jasmine.Bots.Storage;
+
+// "dotnet run -- invite --role member" and friends: the same executable is the admin command line.
+var isAdmin = AdminExtensions.IsAdminCommand(args) || (args.Length > 0 && AdminExtensions.IsAdminCommand(AdminExtensions.CommandArgs(args)));
+var builder = WebApplication.CreateBuilder(isAdmin ? AdminExtensions.HostArgs(args) : args);
+
+builder.AddJasmineStore();
+builder.AddConversations();
+builder.AddAdmin();
+
+if (isAdmin) return await builder.RunAdminAsync(AdminExtensions.CommandArgs(args));
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
-app.Run();
+app.MapHealth();
+app.MapTryIt();
+await app.RunAsync();
+return 0;
 
 public partial class Program;

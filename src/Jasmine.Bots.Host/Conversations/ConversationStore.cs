@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Jasmine.Bots.Conversations;
+using Jasmine.Bots.Storage;
+
+namespace Jasmine.Bots.Conversations;
+
+/// <summary>One encrypted document per conversation: what she typed mid-flow is as private as a finished report.</summary>
+public sealed class ConversationStore(JasmineStore store)
+{
+    private const string Purpose = "conversation";
+
+    private string Key(string urn) => store.Protector.Hash(Purpose, urn);
+
+    public ConversationState? Load(string urn)
+    {
+        var doc = store.Conversations.FindById(Key(urn));
+        if (doc is null) return null;
+        var json = store.Protector.UnprotectBytes(Purpose, doc.StateEnc);
+        return JsonSerializer.Deserialize<ConversationState>(json);
+    }
+
+    public void Save(string urn, ConversationState state)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(state);
+        store.Conversations.Upsert(new ConversationDoc
+        {
+            Id = Key(urn),
+            StateEnc = store.Protector.ProtectBytes(Purpose, json),
+            UpdatedAt = state.UpdatedAt.UtcDateTime,
+        });
+    }
+
+    public void Delete(string urn) => store.Conversations.Delete(Key(urn));
+
+    /// <summary>Retention: conversations idle longer than this are forgotten.</summary>
+    public int DeleteIdleSince(DateTime cutoff) => store.Conversations.DeleteMany(c => c.UpdatedAt < cutoff);
+}

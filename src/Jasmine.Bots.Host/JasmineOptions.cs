@@ -1,0 +1,48 @@
+namespace Jasmine.Bots;
+
+/// <summary>Settings of the host, bound from the "Jasmine" section (appsettings, user-secrets, environment).</summary>
+public sealed class JasmineOptions
+{
+    public const string Section = "Jasmine";
+
+    /// <summary>Where the embedded store and its key file live.</summary>
+    public string DataDirectory { get; set; } = "data";
+    /// <summary>Region used to read national phone numbers (06 12 34 56 78 → +33…).</summary>
+    public string DefaultRegion { get; set; } = "FR";
+    /// <summary>Master key (base64, 32 bytes). When empty, a key file is generated in the data directory.</summary>
+    public string? MasterKey { get; set; }
+    public ScreeningOptions Screening { get; set; } = new();
+    public InviteOptions Invites { get; set; } = new();
+    public TryItOptions TryIt { get; set; } = new();
+    public ConversationOptions Conversations { get; set; } = new();
+
+    public string DataPath(string file) => Path.Combine(Path.GetFullPath(DataDirectory), file);
+}
+
+public sealed class ScreeningOptions
+{
+    /// <summary>Look-ups one member may do per hour: enough for work, too few to enumerate the base.</summary>
+    public int PerHour { get; set; } = 60;
+}
+
+public sealed class InviteOptions
+{
+    public int ValidDays { get; set; } = 14;
+    /// <summary>Codes a member may issue per 30 days; organisations get <see cref="OrganisationQuota"/>.</summary>
+    public int MemberQuota { get; set; } = 5;
+    public int OrganisationQuota { get; set; } = 50;
+}
+
+public sealed class TryItOptions
+{
+    public bool Enabled { get; set; } = true;
+}
+
+public sealed class ConversationOptions
+{
+    public TimeSpan ResumePromptAfter { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>A half-filled flow (a report) untouched this long is discarded.</summary>
+    public TimeSpan DiscardAfter { get; set; } = TimeSpan.FromDays(3);
+    public string? FlowsDirectory { get; set; }
+    public string? LocalesDirectory { get; set; }
+}

@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using Jasmine.Bots.Domain;
+using Jasmine.Bots.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Jasmine.Bots.Members;
+
+public sealed record NewMember(string Pseudonym, string Language, string? Departement, MemberRole Role, string? InvitedBy);
+
+/// <summary>Members, their channel addresses and the invite codes that let them in.</summary>
+public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> options, TimeProvider time)
+{
+    private const string AddressPurpose = "address";
+    private const string InvitePurpose = "invite";
+    private const string PseudonymPurpose = "member.pseudonym";
+    // No 0/O, 1/I/L: codes are read aloud and typed on basic phones.
+    private const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+    public MemberDoc? FindByAddress(string urn)
+    {
+        var address = store.Addresses.FindById(store.Protector.Hash(AddressPurpose, urn));
+        return address is null ? null : store.Members.FindById(address.MemberId);
+    }
+
+    public MemberDoc? Find(string memberId) => store.Members.FindById(memberId);
+
+    public string Pseudonym(MemberDoc member) => store.Protector.Unprotect(PseudonymPurpose, member.PseudonymEnc);
+
+    public IEnumerable<(AddressDoc Address, string Urn)> Addresses(string memberId) =>
+        store.Addresses.Find(a => a.MemberId == memberId).Select(a => (a, store.Protector.Unprotect(AddressPurpose, a.UrnEnc)));
+
+    public AddressDoc? Address(string urn) => store.Addresses.FindById(store.Protector.Hash(AddressPurpose, urn));
+
+    public void SetUnreachable(string urn, bool unreachable)
+    {
+        var address = Address(urn);
+        if (address is null) return;
+        address.Unreachable = unreachable;
+        store.Addresses.Update(address);
+    }
+
+    public void Update(MemberDoc member) => store.Members.Update(member);
+
+    public string CreateInvite(string? issuedBy, MemberRole role)
+    {
+        var code = RandomNumberGenerator.GetString(CodeAlphabet, 10);
+        var now = time.GetUtcNow().UtcDateTime;
+        store.Invites.Insert(new InviteDoc
+        {
+            Id = store.Protector.Hash(InvitePurpose, code),
+            IssuedBy = issuedBy,
+            Role = role,
+            CreatedAt = now,
+            ExpiresAt = now.AddDays(options.Value.Invites.ValidDays),
+        });
+        return code;
+    }
+
+    /// <summary>How many more codes this member may issue in the current 30-day window.</summary>
+    public int InvitesLeft(MemberDoc member)
+    {
+        var quota = member.Role switch
+        {
+            MemberRole.Member => options.Value.Invites.MemberQuota,
+            MemberRole.Organisation => options.Value.Invites.OrganisationQuota,
+            _ => int.MaxValue,
+        };
+        if (quota == int.MaxValue) return quota;
+        var since = time.GetUtcNow().UtcDateTime.AddDays(-30);
+        var issued = store.Invites.Count(i => i.IssuedBy == member.Id && i.CreatedAt >= since);
+        return Math.Max(0, quota - issued);
+    }
+
+    public InviteDoc? FindValidInvite(string code)
+    {
+        var normalised = NormaliseCode(code);
+        if (normalised is null) return null;
+        var invite = store.Invites.FindById(store.Protector.Hash(InvitePurpose, normalised));
+        var now = time.GetUtcNow().UtcDateTime;
+        return invite is { UsedBy: null } && invite.ExpiresAt > now ? invite : null;
+    }
+
+    public static string? NormaliseCode(string code)
+    {
+        var c = new string(code.Trim().ToUpperInvariant().Where(ch => ch is not ('-' or ' ')).ToArray());
+        return c.Length is >= 6 and <= 64 && c.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_') ? c : null;
+    }
+
+    /// <summary>Joins with a code: the code is spent and the member created in one transaction.</summary>
+    public MemberDoc? Join(string code, string urn, NewMember details)
+    {
+        var db = store.Database;
+        db.BeginTrans();
+        try
+        {
+            var invite = FindValidInvite(code);
+            if (invite is null || Address(urn) is not null) { db.Rollback(); return null; }
+            var now = time.GetUtcNow().UtcDateTime;
+            var member = new MemberDoc
+            {
+                Id = Guid.NewGuid().ToString("N"),
+                PseudonymEnc = store.Protector.Protect(PseudonymPurpose, details.Pseudonym),
+                Language = details.Language,
+                Departement = details.Departement,
+                Role = invite.Role,
+                Status = MemberStatus.Active,
+                InvitedBy = invite.IssuedBy,
+                JoinedAt = now,
+                LastSeenAt = now,
+            };
+            store.Members.Insert(member);
+            LinkAddress(member.Id, urn, now);
+            invite.UsedBy = member.Id;
+            invite.UsedAt = now;
+            store.Invites.Update(invite);
+            db.Commit();
+            store.Increment($"members.joined:{now:yyyy-MM}");
+            return member;
+        }
+        catch
+        {
+            db.Rollback();
+            throw;
+        }
+    }
+
+    public void LinkAddress(string memberId, string urn, DateTime now)
+    {
+        store.Addresses.Upsert(new AddressDoc
+        {
+            Id = store.Protector.Hash(AddressPurpose, urn),
+            MemberId = memberId,
+            UrnEnc = store.Protector.Protect(AddressPurpose, urn),
+            Channel = Urns.Scheme(urn),
+            LinkedAt = now,
+        });
+    }
+
+    /// <summary>Erases her and every way to reach her; her reports stay for the others' safety, detached from her.</summary>
+    public void Erase(string memberId)
+    {
+        var db = store.Database;
+        db.BeginTrans();
+        try
+        {
+            store.Addresses.DeleteMany(a => a.MemberId == memberId);
+            foreach (var report in store.Reports.Find(r => r.ReporterId == memberId).ToList())
+            {
+                report.ReporterId = null;
+                report.ContactHowEnc = null;
+                report.ContactWhenEnc = null;
+                store.Reports.Update(report);
+            }
+            store.Invites.DeleteMany(i => i.IssuedBy == memberId && i.UsedBy == null);
+            store.Members.Delete(memberId);
+            db.Commit();
+        }
+        catch
+        {
+            db.Rollback();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Jasmine.Bots.Domain;
+using Jasmine.Bots.Identifiers;
+using Jasmine.Bots.Storage;
+
+namespace Jasmine.Bots.Profiles;
+
+/// <summary>Aggressor profiles: identifiers found by keyed hash, values kept encrypted for staff.</summary>
+public sealed class ProfileService(JasmineStore store, TimeProvider time)
+{
+    private const string ValuePurpose = "identifier.value";
+
+    public string HashOf(Identifier id) => store.Protector.Hash("identifier", $"{id.Kind}:{id.Value}");
+
+    public ProfileIdentifier Protect(Identifier id) => new()
+    {
+        Kind = id.Kind,
+        Hash = HashOf(id),
+        ValueEnc = store.Protector.Protect(ValuePurpose, id.Value),
+    };
+
+    public Identifier Reveal(ProfileIdentifier id) => new(id.Kind, store.Protector.Unprotect(ValuePurpose, id.ValueEnc));
+
+    public ProfileDoc? Find(Identifier id) => FindByHash(HashOf(id));
+
+    public ProfileDoc? FindByHash(string hash)
+    {
+        var entry = store.IdentifierIndex.FindById(hash);
+        return entry is null ? null : store.Profiles.FindById(entry.ProfileId);
+    }
+
+    public ProfileDoc? Get(string profileId) => store.Profiles.FindById(profileId);
+
+    /// <summary>The profile any of these identifiers already belongs to, else a new pending one; all of them end up indexed to it.</summary>
+    public ProfileDoc Attach(IReadOnlyList<Identifier> identifiers, string? departement)
+    {
+        var protectedIds = identifiers.Select(Protect).ToList();
+        var profile = protectedIds.Select(p => FindByHash(p.Hash)).FirstOrDefault(p => p is not null);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (profile is null)
+        {
+            profile = new ProfileDoc { Id = Guid.NewGuid().ToString("N"), Classification = Classification.Pending, CreatedAt = now, Departement = departement };
+            store.Profiles.Insert(profile);
+        }
+        foreach (var p in protectedIds)
+        {
+            if (store.IdentifierIndex.FindById(p.Hash) is not null) continue;
+            store.IdentifierIndex.Insert(new IdentifierIndexDoc { Id = p.Hash, ProfileId = profile.Id });
+            profile.Identifiers.Add(p);
+        }
+        profile.Departement ??= departement;
+        store.Profiles.Update(profile);
+        return profile;
+    }
+
+    public void Update(ProfileDoc profile) => store.Profiles.Update(profile);
+
+    /// <summary>Staff decision; the profile is created when staff learned of him outside the bot.</summary>
+    public (ProfileDoc Profile, Classification Previous) Classify(Identifier id, Classification classification, string by)
+    {
+        var profile = Attach([id], null);
+        var previous = profile.Classification;
+        profile.Classification = classification;
+        profile.History.Add(new ClassificationEvent { Classification = classification, At = time.GetUtcNow().UtcDateTime, By = by });
+        store.Profiles.Update(profile);
+        return (profile, previous);
+    }
+}

@@ -1,0 +1,43 @@
+using Jasmine.Bots.Identifiers;
+using Jasmine.Bots.Members;
+using Jasmine.Bots.Privacy;
+using Jasmine.Bots.Profiles;
+using Jasmine.Bots.Screening;
+using Microsoft.Extensions.Options;
+
+namespace Jasmine.Bots.Storage;
+
+public static class StorageExtensions
+{
+    /// <summary>Options, the master key, the LiteDB store and the services that read and write it.</summary>
+    public static IHostApplicationBuilder AddJasmineStore(this IHostApplicationBuilder builder)
+    {
+        // --data-dir is the short form people type; Jasmine:DataDirectory is the configuration key.
+        if (builder.Configuration["data-dir"] is { Length: > 0 } dataDir) builder.Configuration["Jasmine:DataDirectory"] = dataDir;
+        builder.Services.AddOptions<JasmineOptions>().Bind(builder.Configuration.GetSection(JasmineOptions.Section))
+            .Validate(o => o.Screening.PerHour > 0, "Jasmine:Screening:PerHour must be positive.")
+            .Validate(o => o.Invites.ValidDays > 0, "Jasmine:Invites:ValidDays must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<JasmineOptions>>().Value;
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Jasmine.Keys");
+            return new FieldProtector(KeyFile.LoadOrCreate(options, logger));
+        });
+        builder.Services.AddSingleton(sp => new JasmineStore(
+            sp.GetRequiredService<IOptions<JasmineOptions>>().Value.DataPath("jasmine.db"),
+            sp.GetRequiredService<FieldProtector>()));
+        builder.Services.AddSingleton(sp => new IdentifierParser(sp.GetRequiredService<IOptions<JasmineOptions>>().Value.DefaultRegion));
+        builder.Services.AddSingleton<MemberService>();
+        builder.Services.AddSingleton<ProfileService>();
+        builder.Services.AddSingleton<ScreeningService>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", (JasmineStore store) => store.IsOpen() ? Results.Ok("ok") : Results.StatusCode(503));
+        return app;
+    }
+}

@@ -1,0 +1,94 @@
+using Jasmine.Bots.Channels.Try;
+using Jasmine.Bots.Members;
+using Jasmine.Bots.Domain;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using System.Net.Http.Json;
+
+namespace Jasmine.Bots.Tests.Support;
+
+/// <summary>The real host on a fresh temporary data directory (a real LiteDB file), with every log line captured.</summary>
+public sealed class JasmineFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDirectory;
+
+    public JasmineFactory(Dictionary<string, string?>? settings = null, string? dataDirectory = null)
+    {
+        _ownsDirectory = dataDirectory is null;
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "jasmine-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataDirectory);
+        _settings = new Dictionary<string, string?>
+        {
+            ["Jasmine:DataDirectory"] = DataDirectory,
+        };
+        foreach (var (k, v) in settings ?? []) _settings[k] = v;
+    }
+
+    public string DataDirectory { get; }
+    public LogCapture Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
+        builder.ConfigureLogging(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Trace);
+            logging.AddProvider(Logs);
+        });
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public string NewInvite(MemberRole role = MemberRole.Member) => Get<MemberService>().CreateInvite(null, role);
+
+    public Chat Chat(string from) => new(CreateClient(), from);
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && _ownsDirectory) try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>A conversation through the try-it channel, read like a chat transcript.</summary>
+public sealed class Chat(HttpClient http, string from)
+{
+    public IReadOnlyList<TryReply> Last { get; private set; } = [];
+
+    public async Task<IReadOnlyList<TryReply>> Send(string text)
+    {
+        var response = await http.PostAsJsonAsync("/try/messages", new { from, text });
+        response.EnsureSuccessStatusCode();
+        Last = (await response.Content.ReadFromJsonAsync<TryResponse>())!.Replies;
+        Assert.NotEmpty(Last);
+        return Last;
+    }
+
+    public string LastText => string.Join("\n---\n", Last.Select(r => r.Text));
+
+    /// <summary>Taps the button whose label contains the text (as a person would).</summary>
+    public async Task<IReadOnlyList<TryReply>> Tap(string labelContains)
+    {
+        var choice = Last.SelectMany(r => r.Choices).FirstOrDefault(c => c.Label.Contains(labelContains, StringComparison.OrdinalIgnoreCase))
+            ?? throw new Xunit.Sdk.XunitException($"No choice containing '{labelContains}' in: {string.Join(" | ", Last.SelectMany(r => r.Choices).Select(c => c.Label))}");
+        return await Send(choice.Value);
+    }
+
+    public void Expect(string contains) =>
+        Assert.True(LastText.Contains(contains, StringComparison.OrdinalIgnoreCase), $"Expected a reply containing '{contains}', got:\n{LastText}");
+
+    /// <summary>Joins with a code, in a language, with a pseudonym and a département.</summary>
+    public async Task Join(string code, string languageLabel = "English", string pseudonym = "Lili", string area = "75")
+    {
+        await Send("JOIN " + code);
+        await Tap(languageLabel);
+        await Send("1");
+        await Send(pseudonym);
+        await Send(area);
+    }
+}
