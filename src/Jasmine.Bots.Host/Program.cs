@@ -1,6 +1,7 @@
 using Jasmine.Bots.Admin;
 using Jasmine.Bots.Channels.Try;
 using Jasmine.Bots.Conversations;
+using Jasmine.Bots.Reports;
 using Jasmine.Bots.Storage;
 
 // "dotnet run -- invite --role member" and friends: the same executable is the admin command line.
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(isAdmin ? AdminExtensions.HostArgs(ar
 
 builder.AddJasmineStore();
 builder.AddConversations();
+builder.AddReports();
 builder.AddAdmin();
 
 if (isAdmin) return await builder.RunAdminAsync(AdminExtensions.CommandArgs(args));

@@ -16,6 +16,7 @@ public sealed partial class BotFlowHost(
     ScreeningService screening,
     IdentifierParser identifiers,
     ConversationStore conversations,
+    Places.Gazetteer gazetteer,
     IEnumerable<IFlowFeature> features)
     : IFlowHost
 {
@@ -235,7 +236,8 @@ public sealed partial class BotFlowHost(
 
     private ParseResult ParseDepartement(TurnContext ctx)
     {
-        var d = Departements.Parse(ctx.Input.Text);
+        if (ctx.Input.Location is { } at) return ParseResult.Success(gazetteer.NearestCommune(at.Latitude, at.Longitude).Departement);
+        var d = Departements.Parse(ctx.Input.Text) ?? gazetteer.Resolve(ctx.Input.Text).FirstOrDefault()?.Departement;
         return d is null ? ParseResult.Fail("join.area_invalid") : ParseResult.Success(d);
     }
 }

@@ -22,6 +22,7 @@ public static class ConversationExtensions
             return new ConversationEngine(sp.GetRequiredService<FlowSet>(), sp.GetRequiredService<Locales>(),
                 new EngineOptions { ResumePromptAfter = o.ResumePromptAfter, DiscardAfter = o.DiscardAfter });
         });
+        builder.Services.AddSingleton(_ => Places.Gazetteer.LoadEmbedded());
         builder.Services.AddSingleton<ConversationStore>();
         builder.Services.AddSingleton<BotFlowHost>();
         builder.Services.AddSingleton<TurnProcessor>();
