@@ -1,4 +1,5 @@
 using Jasmine.Bots.Admin;
+using Jasmine.Bots.Channels.Outbox;
 using Jasmine.Bots.Channels.Try;
 using Jasmine.Bots.Conversations;
 using Jasmine.Bots.Reports;
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(isAdmin ? AdminExtensions.HostArgs(ar
 builder.AddJasmineStore();
 builder.AddConversations();
 builder.AddReports();
+builder.AddOutbox();
 builder.AddAdmin();
 
 if (isAdmin) return await builder.RunAdminAsync(AdminExtensions.CommandArgs(args));

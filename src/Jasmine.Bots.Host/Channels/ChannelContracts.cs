@@ -1,0 +1,34 @@
+using Jasmine.Bots.Conversations;
+
+namespace Jasmine.Bots.Channels;
+
+/// <summary>Why a message goes out: an answer to her, or something the service sends on its own initiative.</summary>
+public enum OutboundKind { Reply, Proactive }
+
+/// <summary>A channel-neutral message waiting in the outbox.</summary>
+public sealed record OutboundMessage(string Text, IReadOnlyList<Choice> Choices, string Language)
+{
+    public OutboundKind Kind { get; init; } = OutboundKind.Reply;
+    public GeoPoint? Location { get; init; }
+    public string? LocationTitle { get; init; }
+
+    public static OutboundMessage From(Reply reply, string language) =>
+        new(reply.Text, reply.Choices, language) { Location = reply.Location, LocationTitle = reply.LocationTitle };
+}
+
+public enum SendStatus { Sent, RetryLater, Unreachable, Dropped }
+
+/// <summary>What a channel said about one send. <see cref="ExternalIds"/> are the channel's ids of what was sent (message ids, timestamps).</summary>
+public sealed record SendOutcome(SendStatus Status, TimeSpan? RetryAfter = null, IReadOnlyList<string>? ExternalIds = null, string? Error = null)
+{
+    public static SendOutcome Sent(params string[] ids) => new(SendStatus.Sent, ExternalIds: ids);
+    public static SendOutcome Retry(TimeSpan? after = null, string? error = null) => new(SendStatus.RetryLater, after, Error: error);
+}
+
+/// <summary>One channel's way out. Implementations render the neutral message the best way the channel can.</summary>
+public interface IChannelSender
+{
+    /// <summary>URN scheme served: "telegram", "tel", "signal".</summary>
+    string Scheme { get; }
+    Task<SendOutcome> SendAsync(string urn, OutboundMessage message, CancellationToken ct);
+}

@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using Jasmine.Bots.Storage;
+using LiteDB;
+
+namespace Jasmine.Bots.Channels;
+
+public sealed class InboundDoc
+{
+    [BsonId] public string Id { get; set; } = "";
+    public DateTime At { get; set; }
+}
+
+/// <summary>
+/// Remembers which channel messages were already handled (Telegram update_id, Twilio MessageSid, Signal
+/// timestamp): channels re-deliver until they get a success, and a re-delivery must not run a turn twice.
+/// </summary>
+public sealed class InboundLedger(JasmineStore store, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, byte> _inProgress = new(StringComparer.Ordinal);
+    private ILiteCollection<InboundDoc> Seen => store.Database.GetCollection<InboundDoc>("inbound");
+
+    private string Key(string channel, string externalId) => store.Protector.Hash("inbound", channel + ":" + externalId);
+
+    /// <summary>True when this message is new and now reserved for the caller; false for a duplicate.</summary>
+    public bool TryBegin(string channel, string externalId, out string key)
+    {
+        key = Key(channel, externalId);
+        if (!_inProgress.TryAdd(key, 0)) return false;
+        if (Seen.FindById(key) is null) return true;
+        _inProgress.TryRemove(key, out _);
+        return false;
+    }
+
+    public void Complete(string key)
+    {
+        Seen.Upsert(new InboundDoc { Id = key, At = time.GetUtcNow().UtcDateTime });
+        _inProgress.TryRemove(key, out _);
+    }
+
+    /// <summary>The turn failed before its replies were queued: let the channel's re-delivery run it again.</summary>
+    public void Abandon(string key) => _inProgress.TryRemove(key, out _);
+
+    public int DeleteOlderThan(DateTime cutoff) => Seen.DeleteMany(d => d.At < cutoff);
+}

@@ -1,0 +1,171 @@
+using Jasmine.Bots.Members;
+using Jasmine.Bots.Storage;
+
+namespace Jasmine.Bots.Channels.Outbox;
+
+/// <summary>
+/// Sends what the outbox holds: one conversation's messages strictly in order, different conversations in
+/// parallel; 429 and 5xx are retried with backoff (honouring retry-after), a recipient who opted out or
+/// blocked the bot is marked unreachable and never retried. What was sent is deleted, so a restart resends nothing.
+/// </summary>
+public sealed class OutboxDispatcher(
+    OutboxStore outbox,
+    IEnumerable<IChannelSender> senders,
+    MemberService members,
+    JasmineStore store,
+    TimeProvider time,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    public const int MaxAttempts = 12;
+    private readonly Dictionary<string, IChannelSender> _senders = senders.ToDictionary(s => s.Scheme, StringComparer.Ordinal);
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    /// <summary>Something was queued: look now rather than at the next tick.</summary>
+    public void Wake()
+    {
+        try { if (_wake.CurrentCount == 0) _wake.Release(); }
+        catch (SemaphoreFullException) { }
+    }
+
+    public bool HasSender(string scheme) => _senders.ContainsKey(scheme);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        outbox.EnsureIndexes();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                wait = await RunOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                logger.LogError("Outbox pass failed with {ExceptionType}", e.GetType().Name);
+                wait = TimeSpan.FromSeconds(1);
+            }
+            try { await _wake.WaitAsync(wait, stoppingToken); }
+            catch (OperationCanceledException) { break; }
+        }
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _slots = new(64, 64);
+
+    /// <summary>
+    /// One pass over what is due: each conversation with something due gets a worker (if it has none yet) that
+    /// sends its messages in order. Returns how long to wait before looking again.
+    /// </summary>
+    public Task<TimeSpan> RunOnceAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var pending = outbox.Pending(5000);
+        var nextDue = TimeSpan.FromSeconds(5);
+        foreach (var group in pending.GroupBy(p => p.Conversation))
+        {
+            if (_inFlight.ContainsKey(group.Key)) continue;
+            var items = group.ToList();
+            var head = items[0];
+            if (head.NextAttemptAt > now)
+            {
+                var until = head.NextAttemptAt - now;
+                if (until < nextDue) nextDue = until;
+                continue;
+            }
+            if (!_inFlight.TryAdd(group.Key, 0)) continue;
+            _ = Task.Run(async () =>
+            {
+                await _slots.WaitAsync(ct);
+                try
+                {
+                    foreach (var item in items)
+                        if (!await SendOneAsync(item, ct)) break;
+                }
+                catch (OperationCanceledException) { }
+                catch (Exception e)
+                {
+                    logger.LogError("Outbox worker failed with {ExceptionType}", e.GetType().Name);
+                }
+                finally
+                {
+                    _slots.Release();
+                    _inFlight.TryRemove(group.Key, out _);
+                    Wake();
+                }
+            }, CancellationToken.None);
+        }
+        return Task.FromResult(TimeSpan.FromMilliseconds(Math.Clamp(nextDue.TotalMilliseconds, 10, 1000)));
+    }
+
+    /// <summary>Nothing pending and nothing being sent (tests and benchmarks wait on this).</summary>
+    public bool IsIdle => _inFlight.IsEmpty && outbox.PendingCount() == 0;
+
+    private async Task<bool> SendOneAsync(OutboxDoc item, CancellationToken ct)
+    {
+        if (!_senders.TryGetValue(item.Scheme, out var sender))
+        {
+            // No channel configured for it (any more): keep it, a restart with the channel configured will send it.
+            outbox.Reschedule(item, time.GetUtcNow().UtcDateTime.AddMinutes(5));
+            return false;
+        }
+        var payload = outbox.Open(item);
+        SendOutcome outcome;
+        try
+        {
+            outcome = await sender.SendAsync(payload.Urn, payload.Message, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Send on {Scheme} threw {ExceptionType}; will retry", item.Scheme, e.GetType().Name);
+            outcome = SendOutcome.Retry();
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        switch (outcome.Status)
+        {
+            case SendStatus.Sent:
+                outbox.MarkSent(item);
+                if (outcome.ExternalIds is { Count: > 0 } ids) foreach (var listener in SentListeners) listener(payload.Urn, ids);
+                return true;
+            case SendStatus.Unreachable:
+                members.SetUnreachable(payload.Urn, true);
+                outbox.MarkFailed(item);
+                logger.LogInformation("Recipient on {Scheme} is unreachable (opted out or blocked); not retrying", item.Scheme);
+                return true;
+            case SendStatus.Dropped:
+                outbox.MarkFailed(item);
+                store.Increment($"outbox.dropped:{now:yyyy-MM}");
+                logger.LogWarning("Message on {Scheme} dropped by the channel ({Error})", item.Scheme, outcome.Error ?? "no detail");
+                return true;
+            default:
+                if (item.Attempts + 1 >= MaxAttempts)
+                {
+                    outbox.MarkFailed(item);
+                    store.Increment($"outbox.failed:{now:yyyy-MM}");
+                    logger.LogError("Message on {Scheme} failed after {Attempts} attempts", item.Scheme, item.Attempts + 1);
+                    return false;
+                }
+                var backoff = outcome.RetryAfter ?? TimeSpan.FromSeconds(Math.Min(600, Math.Pow(2, item.Attempts)) * (0.8 + Random.Shared.NextDouble() * 0.4));
+                outbox.Reschedule(item, now + backoff);
+                logger.LogInformation("Send on {Scheme} will be retried in {Seconds:0.#}s (attempt {Attempt})", item.Scheme, backoff.TotalSeconds, item.Attempts);
+                return false;
+        }
+    }
+
+    /// <summary>Told the channel ids of what went out (the wipe feature keeps them for 48 hours).</summary>
+    public List<Action<string, IReadOnlyList<string>>> SentListeners { get; } = [];
+}
+
+/// <summary>Puts replies in the outbox and wakes the dispatcher: the one way any feature sends anything.</summary>
+public sealed class Outbox(OutboxStore store, OutboxDispatcher dispatcher, TimeProvider time)
+{
+    public void Send(string urn, IEnumerable<OutboundMessage> messages, string? dedupKey = null)
+    {
+        store.Add(urn, messages, time.GetUtcNow().UtcDateTime, dedupKey);
+        dispatcher.Wake();
+    }
+}

@@ -1,0 +1,101 @@
+using JsonSerializer = System.Text.Json.JsonSerializer;
+using Jasmine.Bots.Storage;
+using LiteDB;
+
+namespace Jasmine.Bots.Channels.Outbox;
+
+public enum OutboxStatus { Pending, Sent, Failed }
+
+public sealed class OutboxDoc
+{
+    [BsonId] public long Id { get; set; }
+    /// <summary>Keyed hash of the URN: groups one conversation's messages so they go out in order.</summary>
+    public string Conversation { get; set; } = "";
+    public string Scheme { get; set; } = "";
+    /// <summary>URN and message, encrypted together.</summary>
+    public byte[] PayloadEnc { get; set; } = [];
+    public OutboxStatus Status { get; set; }
+    public int Attempts { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime NextAttemptAt { get; set; }
+    public DateTime? SentAt { get; set; }
+    /// <summary>Who asked for it (a fan-out job, a case) so a re-run does not queue it twice.</summary>
+    public string? DedupKey { get; set; }
+}
+
+internal sealed record OutboxPayload(string Urn, OutboundMessage Message);
+
+/// <summary>The durable outbox: a message is on disk before anyone is told it will be sent.</summary>
+public sealed class OutboxStore(JasmineStore store)
+{
+    private const string Purpose = "outbox";
+    private static readonly object Sequence = new();
+
+    private ILiteCollection<OutboxDoc> Items
+    {
+        get
+        {
+            var col = store.Database.GetCollection<OutboxDoc>("outbox");
+            return col;
+        }
+    }
+
+    public void EnsureIndexes()
+    {
+        Items.EnsureIndex(o => o.Status);
+        Items.EnsureIndex(o => o.DedupKey);
+    }
+
+    public IReadOnlyList<long> Add(string urn, IEnumerable<OutboundMessage> messages, DateTime now, string? dedupKey = null)
+    {
+        var conversation = store.Protector.Hash("conversation.outbox", urn);
+        var ids = new List<long>();
+        lock (Sequence)
+        {
+            if (dedupKey is not null && Items.Exists(o => o.DedupKey == dedupKey)) return ids;
+            foreach (var message in messages)
+            {
+                var doc = new OutboxDoc
+                {
+                    Conversation = conversation,
+                    Scheme = Members.Urns.Scheme(urn),
+                    PayloadEnc = store.Protector.ProtectBytes(Purpose, JsonSerializer.SerializeToUtf8Bytes(new OutboxPayload(urn, message))),
+                    Status = OutboxStatus.Pending,
+                    CreatedAt = now,
+                    NextAttemptAt = now,
+                    DedupKey = dedupKey,
+                };
+                ids.Add(Items.Insert(doc).AsInt64);
+                dedupKey = null;
+            }
+        }
+        return ids;
+    }
+
+    public IReadOnlyList<OutboxDoc> Pending(int limit) =>
+        Items.Query().Where(o => o.Status == OutboxStatus.Pending).OrderBy(o => o.Id).Limit(limit).ToList();
+
+    internal OutboxPayload Open(OutboxDoc doc) =>
+        JsonSerializer.Deserialize<OutboxPayload>(store.Protector.UnprotectBytes(Purpose, doc.PayloadEnc))!;
+
+    /// <summary>A sent message leaves nothing behind: it cannot be sent again, nor read later.</summary>
+    public void MarkSent(OutboxDoc doc) => Items.Delete(doc.Id);
+
+    public void MarkFailed(OutboxDoc doc)
+    {
+        doc.Status = OutboxStatus.Failed;
+        doc.PayloadEnc = [];
+        Items.Update(doc);
+    }
+
+    public void Reschedule(OutboxDoc doc, DateTime next)
+    {
+        doc.Attempts++;
+        doc.NextAttemptAt = next;
+        Items.Update(doc);
+    }
+
+    public int PendingCount() => Items.Count(o => o.Status == OutboxStatus.Pending);
+    public int CountByStatus(OutboxStatus status) => Items.Count(o => o.Status == status);
+    public int DeleteFinishedBefore(DateTime cutoff) => Items.DeleteMany(o => o.Status != OutboxStatus.Pending && o.CreatedAt < cutoff);
+}
