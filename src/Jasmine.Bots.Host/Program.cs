@@ -1,5 +1,7 @@
 using Jasmine.Bots.Admin;
 using Jasmine.Bots.Channels.Outbox;
+using Jasmine.Bots.Channels.Signal;
+using Jasmine.Bots.Channels.Sms;
 using Jasmine.Bots.Channels.Try;
 using Jasmine.Bots.Conversations;
 using Jasmine.Bots.Reports;
@@ -13,6 +15,8 @@ builder.AddJasmineStore();
 builder.AddConversations();
 builder.AddReports();
 builder.AddOutbox();
+builder.AddTwilioSms();
+builder.AddSignal();
 builder.AddAdmin();
 
 if (isAdmin) return await builder.RunAdminAsync(AdminExtensions.CommandArgs(args));
@@ -20,6 +24,7 @@ if (isAdmin) return await builder.RunAdminAsync(AdminExtensions.CommandArgs(args
 var app = builder.Build();
 app.MapHealth();
 app.MapTryIt();
+app.MapTwilioSms();
 await app.RunAsync();
 return 0;
 

@@ -11,6 +11,8 @@ public sealed record OutboundMessage(string Text, IReadOnlyList<Choice> Choices,
     public OutboundKind Kind { get; init; } = OutboundKind.Reply;
     public GeoPoint? Location { get; init; }
     public string? LocationTitle { get; init; }
+    /// <summary>Parts of a long message already delivered by an earlier attempt (SMS splits): not sent again.</summary>
+    public int PartsSent { get; init; }
 
     public static OutboundMessage From(Reply reply, string language) =>
         new(reply.Text, reply.Choices, language) { Location = reply.Location, LocationTitle = reply.LocationTitle };
@@ -21,6 +23,9 @@ public enum SendStatus { Sent, RetryLater, Unreachable, Dropped }
 /// <summary>What a channel said about one send. <see cref="ExternalIds"/> are the channel's ids of what was sent (message ids, timestamps).</summary>
 public sealed record SendOutcome(SendStatus Status, TimeSpan? RetryAfter = null, IReadOnlyList<string>? ExternalIds = null, string? Error = null)
 {
+    /// <summary>For a retry: how many parts of the message did go out, so the retry starts after them.</summary>
+    public int PartsSent { get; init; }
+
     public static SendOutcome Sent(params string[] ids) => new(SendStatus.Sent, ExternalIds: ids);
     public static SendOutcome Retry(TimeSpan? after = null, string? error = null) => new(SendStatus.RetryLater, after, Error: error);
 }

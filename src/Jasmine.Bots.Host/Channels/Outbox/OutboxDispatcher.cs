@@ -116,7 +116,7 @@ public sealed class OutboxDispatcher(
         SendOutcome outcome;
         try
         {
-            outcome = await sender.SendAsync(payload.Urn, payload.Message, ct);
+            outcome = await sender.SendAsync(payload.Urn, payload.Message with { PartsSent = item.PartsSent }, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -150,7 +150,7 @@ public sealed class OutboxDispatcher(
                     return false;
                 }
                 var backoff = outcome.RetryAfter ?? TimeSpan.FromSeconds(Math.Min(600, Math.Pow(2, item.Attempts)) * (0.8 + Random.Shared.NextDouble() * 0.4));
-                outbox.Reschedule(item, now + backoff);
+                outbox.Reschedule(item, now + backoff, outcome.PartsSent);
                 logger.LogInformation("Send on {Scheme} will be retried in {Seconds:0.#}s (attempt {Attempt})", item.Scheme, backoff.TotalSeconds, item.Attempts);
                 return false;
         }

@@ -21,6 +21,7 @@ public sealed class OutboxDoc
     public DateTime? SentAt { get; set; }
     /// <summary>Who asked for it (a fan-out job, a case) so a re-run does not queue it twice.</summary>
     public string? DedupKey { get; set; }
+    public int PartsSent { get; set; }
 }
 
 internal sealed record OutboxPayload(string Urn, OutboundMessage Message);
@@ -88,9 +89,10 @@ public sealed class OutboxStore(JasmineStore store)
         Items.Update(doc);
     }
 
-    public void Reschedule(OutboxDoc doc, DateTime next)
+    public void Reschedule(OutboxDoc doc, DateTime next, int partsSent = 0)
     {
         doc.Attempts++;
+        doc.PartsSent = Math.Max(doc.PartsSent, partsSent);
         doc.NextAttemptAt = next;
         Items.Update(doc);
     }

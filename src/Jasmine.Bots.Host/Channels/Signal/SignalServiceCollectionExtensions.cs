@@ -27,6 +27,8 @@ public static class SignalServiceCollectionExtensions
         if (options?.IsConfigured == true)
         {
             builder.Services.AddHostedService<SignalReceiver>();
+            builder.Services.AddSingleton<ISignalInboundHandler, SignalInboundHandler>();
+            builder.Services.AddSingleton<IChannelSender, SignalSender>();
         }
         return builder;
     }

@@ -23,6 +23,7 @@ public static class SmsServiceCollectionExtensions
             // The default HttpClient loggers write request URIs; we keep every send out of the logs entirely.
             .RemoveAllLoggers();
         builder.Services.AddTransient<ISmsProvider>(sp => sp.GetRequiredService<TwilioSmsProvider>());
+        builder.Services.AddSingleton<IChannelSender, SmsSender>();
         return builder;
     }
 }

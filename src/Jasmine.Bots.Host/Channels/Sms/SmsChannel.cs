@@ -1,0 +1,85 @@
+using Jasmine.Bots.Conversations;
+using Jasmine.Bots.Identifiers;
+using Jasmine.Bots.Members;
+using Jasmine.Bots.Sms;
+using Microsoft.Extensions.Options;
+
+namespace Jasmine.Bots.Channels.Sms;
+
+/// <summary>Sends through whichever SMS gateway is configured: numbered choices, GSM-7 when possible, ≤ 3 segments a message.</summary>
+public sealed class SmsSender(ISmsProvider provider) : IChannelSender
+{
+    public string Scheme => "tel";
+
+    public async Task<SendOutcome> SendAsync(string urn, OutboundMessage message, CancellationToken ct)
+    {
+        var text = SmsRendering.Render(new Reply(message.Text, message.Choices), message.Language);
+        var parts = SmsSegments.Split(text, 3);
+        var to = Urns.Path(urn);
+        var ids = new List<string>();
+        for (var i = message.PartsSent; i < parts.Count; i++)
+        {
+            var result = await provider.SendAsync(to, parts[i], ct);
+            switch (result.Status)
+            {
+                case SmsSendStatus.Sent:
+                    if (result.ProviderId is { } id) ids.Add(id);
+                    continue;
+                case SmsSendStatus.OptedOut:
+                    return new SendOutcome(SendStatus.Unreachable, Error: "opted out");
+                case SmsSendStatus.BadNumber:
+                    return new SendOutcome(SendStatus.Dropped, Error: $"bad number ({result.ErrorCode})");
+                case SmsSendStatus.RetryLater:
+                    return SendOutcome.Retry(result.RetryAfter, "retry later") with { PartsSent = i };
+                default:
+                    return new SendOutcome(SendStatus.Dropped, Error: $"refused ({result.ErrorCode})");
+            }
+        }
+        return SendOutcome.Sent([.. ids]);
+    }
+}
+
+public static class TwilioWebhook
+{
+    public static IEndpointRouteBuilder MapTwilioSms(this IEndpointRouteBuilder app)
+    {
+        var options = app.ServiceProvider.GetRequiredService<IOptions<TwilioOptions>>().Value;
+        if (!options.IsConfigured) return app;
+        app.MapPost("/channels/sms/twilio", HandleAsync).DisableAntiforgery();
+        return app;
+    }
+
+    /// <summary>
+    /// Twilio's webhook: signature first (403, nothing read further, when it fails), de-duplicated on MessageSid,
+    /// opt-out words honoured, and replies sent through the REST API (the TwiML answer is empty).
+    /// </summary>
+    private static async Task<IResult> HandleAsync(HttpRequest request, IOptions<TwilioOptions> options, ChannelInbound inbound,
+        IdentifierParser identifiers, MemberService members, CancellationToken ct)
+    {
+        if (!request.HasFormContentType) return Results.StatusCode(StatusCodes.Status403Forbidden);
+        var form = await request.ReadFormAsync(ct);
+        var o = options.Value;
+        var signature = request.Headers[TwilioSignature.HeaderName].ToString();
+        if (o.WebhookUrl is null || o.AuthToken is null || !TwilioSignature.IsValid(o.AuthToken, o.WebhookUrl, form, signature))
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+
+        var sms = TwilioInboundSms.FromForm(form);
+        if (sms is null) return Results.Content(TwiML.Empty(), TwiML.ContentType);
+        var from = identifiers.Normalize(IdentifierKind.Phone, sms.From);
+        if (from is null) return Results.Content(TwiML.Empty(), TwiML.ContentType);
+        var urn = Urns.Sms(from.Value);
+
+        switch (SmsKeywords.Classify(sms.Body))
+        {
+            case SmsKeywordKind.OptOut:
+                // Twilio has already opted her out and confirmed it; we only stop sending, and say nothing more.
+                members.SetUnreachable(urn, true);
+                return Results.Content(TwiML.Empty(), TwiML.ContentType);
+            case SmsKeywordKind.OptIn:
+                members.SetUnreachable(urn, false);
+                break;
+        }
+        await inbound.HandleAsync("sms", sms.MessageSid, urn, Inbound.FromText(sms.Body), ct);
+        return Results.Content(TwiML.Empty(), TwiML.ContentType);
+    }
+}
