@@ -148,19 +148,23 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         {
             // Telegram sends "/start@BotName" in groups; the bot name is noise here.
             var command = head.Split('@')[0].ToLowerInvariant();
-            if (word.Commands.Contains(command, StringComparer.OrdinalIgnoreCase) && (word.Argument is null) == (argument is null))
+            if (word.Commands.Contains(command, StringComparer.OrdinalIgnoreCase) && (word.Argument is null) == (argument is null) && (argument is null || IsCodeLike(argument)))
                 return (word, argument);
             foreach (var locale in locales.All)
             {
                 foreach (var w in locale.Keywords(word.Words))
                 {
                     if (word.Argument is null && folded == w) return (word, null);
-                    if (word.Argument is not null && argument is not null && argument.Length <= 64 && TextFolding.Fold(head) == w) return (word, argument);
+                    // The argument must look like a code (one token, letters and digits): "code postal 13001" is not a join.
+                    if (word.Argument is not null && argument is not null && IsCodeLike(argument) && TextFolding.Fold(head) == w) return (word, argument);
                 }
             }
         }
         return null;
     }
+
+    private static bool IsCodeLike(string argument) =>
+        argument.Length is >= 4 and <= 64 && argument.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') && argument.Any(char.IsAsciiDigit);
 
     private static StepDefinition? Current(ConversationState state, FlowSet flows) =>
         state.Flow is { } f && flows.Flows.TryGetValue(f, out var flow) && state.Step is { } s && flow.Steps.TryGetValue(s, out var step) ? step : null;

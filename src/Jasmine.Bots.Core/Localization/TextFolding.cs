@@ -15,6 +15,8 @@ public static class TextFolding
             var cat = CharUnicodeInfo.GetUnicodeCategory(c);
             if (cat == UnicodeCategory.NonSpacingMark) continue;
             // Cyrillic й and ё decompose into и/е + mark; dropping the mark is what people do when typing fast anyway.
+            // Arabic-Indic and other digits read as 0-9, so "١٢/١١" is a date and "٢" picks choice 2.
+            if (cat == UnicodeCategory.DecimalDigitNumber) { sb.Append((char)('0' + (int)char.GetNumericValue(c))); continue; }
             if (char.IsPunctuation(c) || char.IsSymbol(c)) { sb.Append(' '); continue; }
             if (char.IsWhiteSpace(c) || char.IsControl(c)) { sb.Append(' '); continue; }
             sb.Append(c);

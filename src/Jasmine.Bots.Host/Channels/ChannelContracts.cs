@@ -35,5 +35,7 @@ public interface IChannelSender
 {
     /// <summary>URN scheme served: "telegram", "tel", "signal".</summary>
     string Scheme { get; }
+    /// <summary>Configured: a channel without its settings sends nothing (messages wait in the outbox).</summary>
+    bool IsEnabled { get; }
     Task<SendOutcome> SendAsync(string urn, OutboundMessage message, CancellationToken ct);
 }

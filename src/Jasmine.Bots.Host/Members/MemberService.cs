@@ -43,7 +43,10 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
 
     public string CreateInvite(string? issuedBy, MemberRole role)
     {
-        var code = RandomNumberGenerator.GetString(CodeAlphabet, 10);
+        // Always with a digit: the engine tells a code from a word ("JOIN K7Q2M9XD4P" vs "join us") by it.
+        string code;
+        do code = RandomNumberGenerator.GetString(CodeAlphabet, 10);
+        while (!code.Any(char.IsAsciiDigit) || !code.Any(char.IsAsciiLetter));
         var now = time.GetUtcNow().UtcDateTime;
         store.Invites.Insert(new InviteDoc
         {

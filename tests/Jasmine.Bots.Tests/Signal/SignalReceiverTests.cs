@@ -108,24 +108,18 @@ public sealed class SignalReceiverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_receiver_refuses_to_start_without_a_handler()
-    {
-        using var host = SignalTestHost.Build(_fake, handler: null);
-
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
-
-        Assert.Contains(nameof(ISignalInboundHandler), error.Message);
-    }
-
-    [Fact]
-    public void Without_configuration_the_client_is_available_but_no_receiver_runs()
+    public async Task Without_configuration_the_receiver_stays_idle_and_the_sender_is_disabled()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.AddSignal();
         using var host = builder.Build();
+        await host.StartAsync();
+        await Task.Delay(200);
+        await host.StopAsync();
 
-        Assert.DoesNotContain(host.Services.GetServices<IHostedService>(), s => s is SignalReceiver);
-        Assert.NotNull(host.Services.GetRequiredService<SignalApiClient>());
+        Assert.Equal(0, _fake.ReceiveCalls);
+        var signal = Assert.Single(host.Services.GetServices<Jasmine.Bots.Channels.IChannelSender>(), s => s.Scheme == "signal");
+        Assert.False(signal.IsEnabled);
     }
 
     [Theory]

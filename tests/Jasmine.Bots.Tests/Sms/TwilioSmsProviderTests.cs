@@ -173,14 +173,15 @@ public sealed class TwilioSmsProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Without_configuration_no_provider_is_registered()
+    public void Without_configuration_the_sms_channel_is_disabled()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Sms:Twilio:AccountSid"] = "AC1" });
         builder.AddTwilioSms();
         using var host = builder.Build();
 
-        Assert.Null(host.Services.GetService<ISmsProvider>());
+        var sms = Assert.Single(host.Services.GetServices<Jasmine.Bots.Channels.IChannelSender>(), s => s.Scheme == "tel");
+        Assert.False(sms.IsEnabled);
     }
 
     [Theory]

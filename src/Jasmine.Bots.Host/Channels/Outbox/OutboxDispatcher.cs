@@ -17,7 +17,7 @@ public sealed class OutboxDispatcher(
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     public const int MaxAttempts = 12;
-    private readonly Dictionary<string, IChannelSender> _senders = senders.ToDictionary(s => s.Scheme, StringComparer.Ordinal);
+    private readonly Dictionary<string, IChannelSender> _senders = senders.Where(s => s.IsEnabled).ToDictionary(s => s.Scheme, StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0, 1);
 
     /// <summary>Something was queued: look now rather than at the next tick.</summary>

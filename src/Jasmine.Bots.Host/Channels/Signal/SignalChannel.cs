@@ -26,9 +26,10 @@ public sealed partial class SignalInboundHandler(ChannelInbound inbound) : ISign
 }
 
 /// <summary>Signal has no buttons: choices become numbered lines; the sent timestamp is the message's id (for remote delete).</summary>
-public sealed class SignalSender(SignalApiClient client) : IChannelSender
+public sealed class SignalSender(SignalApiClient client, Microsoft.Extensions.Options.IOptions<SignalOptions> options) : IChannelSender
 {
     public string Scheme => "signal";
+    public bool IsEnabled => options.Value.IsConfigured;
 
     public async Task<SendOutcome> SendAsync(string urn, OutboundMessage message, CancellationToken ct)
     {

@@ -22,6 +22,8 @@ public sealed class SignalReceiver(
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        // Registered always, enabled only when configured: configuration may come late (tests, reloads).
+        if (!_options.IsConfigured) return Task.CompletedTask;
         if (!registrations.IsService(typeof(ISignalInboundHandler)))
         {
             throw new InvalidOperationException(

@@ -23,13 +23,10 @@ public static class SignalServiceCollectionExtensions
             // The default HttpClient logs print request URLs, and ours contain our account number.
             .RemoveAllLoggers();
 
-        var options = builder.Configuration.GetSection(SignalOptions.SectionName).Get<SignalOptions>();
-        if (options?.IsConfigured == true)
-        {
-            builder.Services.AddHostedService<SignalReceiver>();
-            builder.Services.AddSingleton<ISignalInboundHandler, SignalInboundHandler>();
-            builder.Services.AddSingleton<IChannelSender, SignalSender>();
-        }
+        // Always registered; each checks Signal:* at start and stays idle when it is not configured.
+        builder.Services.AddHostedService<SignalReceiver>();
+        builder.Services.TryAddSingleton<ISignalInboundHandler, SignalInboundHandler>();
+        builder.Services.AddSingleton<IChannelSender, SignalSender>();
         return builder;
     }
 }

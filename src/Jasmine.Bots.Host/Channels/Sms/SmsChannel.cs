@@ -7,9 +7,10 @@ using Microsoft.Extensions.Options;
 namespace Jasmine.Bots.Channels.Sms;
 
 /// <summary>Sends through whichever SMS gateway is configured: numbered choices, GSM-7 when possible, ≤ 3 segments a message.</summary>
-public sealed class SmsSender(ISmsProvider provider) : IChannelSender
+public sealed class SmsSender(IServiceProvider services, IOptions<TwilioOptions> options) : IChannelSender
 {
     public string Scheme => "tel";
+    public bool IsEnabled => options.Value.IsConfigured;
 
     public async Task<SendOutcome> SendAsync(string urn, OutboundMessage message, CancellationToken ct)
     {
@@ -17,6 +18,7 @@ public sealed class SmsSender(ISmsProvider provider) : IChannelSender
         var parts = SmsSegments.Split(text, 3);
         var to = Urns.Path(urn);
         var ids = new List<string>();
+        var provider = services.GetRequiredService<ISmsProvider>();
         for (var i = message.PartsSent; i < parts.Count; i++)
         {
             var result = await provider.SendAsync(to, parts[i], ct);

@@ -16,9 +16,7 @@ public static class SmsServiceCollectionExtensions
             .Validate(o => !o.IsConfigured || o.HasValidUrls, "Sms:Twilio:ApiBaseUrl and WebhookUrl must be absolute http(s) URLs.")
             .ValidateOnStart();
 
-        if (!(section.Get<TwilioOptions>()?.IsConfigured ?? false))
-            return builder;
-
+        // Registered always, used only when configured: configuration may be supplied after this runs (tests).
         builder.Services.AddHttpClient<TwilioSmsProvider>(http => http.Timeout = TimeSpan.FromSeconds(20))
             // The default HttpClient loggers write request URIs; we keep every send out of the logs entirely.
             .RemoveAllLoggers();
