@@ -15,7 +15,7 @@ def keys(path):
     return out
 base = keys(root / "fr.yaml"); en = keys(root / "en.yaml")
 fill = "--fill" in sys.argv
-for f in sorted(root.glob("*.yaml")):
+for f in sorted(root.glob("??.yaml")):
     have = keys(f)
     missing = [k for k in base if k not in have]
     if not missing: continue

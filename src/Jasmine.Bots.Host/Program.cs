@@ -4,6 +4,8 @@ using Jasmine.Bots.Channels.Signal;
 using Jasmine.Bots.Channels.Sms;
 using Jasmine.Bots.Channels.Try;
 using Jasmine.Bots.Conversations;
+using Jasmine.Bots.FollowUp;
+using Jasmine.Bots.Jobs;
 using Jasmine.Bots.Reports;
 using Jasmine.Bots.Storage;
 
@@ -17,6 +19,8 @@ builder.AddReports();
 builder.AddOutbox();
 builder.AddTwilioSms();
 builder.AddSignal();
+builder.AddJobs();
+builder.AddFollowUpAndAlerts();
 builder.AddAdmin();
 
 if (isAdmin) return await builder.RunAdminAsync(AdminExtensions.CommandArgs(args));

@@ -146,6 +146,10 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         var argument = parts.Length > 1 ? parts[1].Trim() : null;
         foreach (var word in flows.Globals.Globals)
         {
+            // Button values like "show:TOKEN" carry their argument after the colon.
+            foreach (var prefix in word.Commands.Where(c => c.EndsWith(':')))
+                if (word.Argument is not null && argument is null && head.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && head.Length > prefix.Length)
+                    return (word, head[prefix.Length..]);
             // Telegram sends "/start@BotName" in groups; the bot name is noise here.
             var command = head.Split('@')[0].ToLowerInvariant();
             if (word.Commands.Contains(command, StringComparer.OrdinalIgnoreCase) && (word.Argument is null) == (argument is null) && (argument is null || IsCodeLike(argument)))

@@ -7,15 +7,23 @@ namespace Jasmine.Bots.Channels;
 /// What every channel does with a message from a person: drop re-deliveries, run the turn, queue the replies in
 /// the durable outbox (on the same channel), then remember the message as handled.
 /// </summary>
-public sealed class ChannelInbound(InboundLedger ledger, TurnProcessor turns, Outbox.Outbox outbox, Members.MemberService members)
+public sealed class ChannelInbound(InboundLedger ledger, TurnProcessor turns, Outbox.Outbox outbox, Members.MemberService members, IEnumerable<IInboundInterceptor> interceptors)
 {
+    /// <summary>Staff chats and the like answer outside the member flows.</summary>
+    public IReadOnlyList<Reply>? Intercept(string urn, Inbound input)
+    {
+        foreach (var interceptor in interceptors)
+            if (interceptor.TryHandle(urn, input) is { } replies) return replies;
+        return null;
+    }
+
     /// <returns>False when the message was a duplicate and nothing was done.</returns>
     public async Task<bool> HandleAsync(string channel, string externalId, string urn, Inbound input, CancellationToken ct)
     {
         if (!ledger.TryBegin(channel, externalId, out var key)) return false;
         try
         {
-            var replies = await turns.HandleAsync(urn, input, ct);
+            var replies = Intercept(urn, input) ?? await turns.HandleAsync(urn, input, ct);
             var language = members.FindByAddress(urn)?.Language ?? "fr";
             outbox.Send(urn, replies.Select(r => OutboundMessage.From(r, language)));
             ledger.Complete(key);
@@ -27,4 +35,10 @@ public sealed class ChannelInbound(InboundLedger ledger, TurnProcessor turns, Ou
             throw;
         }
     }
+}
+
+/// <summary>Gets a say on an inbound message before the member flows; null means "not mine".</summary>
+public interface IInboundInterceptor
+{
+    IReadOnlyList<Reply>? TryHandle(string urn, Inbound input);
 }

@@ -32,6 +32,21 @@ public sealed class ConversationStore(JasmineStore store)
 
     public void Delete(string urn) => store.Conversations.Delete(Key(urn));
 
+    /// <summary>Half-filled reports older than the cutoff: the state is encrypted, so each is opened to look.</summary>
+    public int DeleteUnfinishedReports(DateTime cutoff)
+    {
+        var n = 0;
+        foreach (var doc in store.Conversations.Find(c => c.UpdatedAt < cutoff).ToList())
+        {
+            var state = JsonSerializer.Deserialize<ConversationState>(store.Protector.UnprotectBytes(Purpose, doc.StateEnc));
+            if (state?.Flow != "report") continue;
+            state.Reset();
+            store.Conversations.Update(new ConversationDoc { Id = doc.Id, StateEnc = store.Protector.ProtectBytes(Purpose, JsonSerializer.SerializeToUtf8Bytes(state)), UpdatedAt = doc.UpdatedAt });
+            n++;
+        }
+        return n;
+    }
+
     /// <summary>Retention: conversations idle longer than this are forgotten.</summary>
     public int DeleteIdleSince(DateTime cutoff) => store.Conversations.DeleteMany(c => c.UpdatedAt < cutoff);
 }

@@ -63,5 +63,8 @@ public sealed class JasmineStore : IDisposable
         }
     }
 
+    /// <summary>Features with data of their own add their erasure here (run by the retention job).</summary>
+    public List<Action<DateTime>> RetentionTasks { get; } = [];
+
     public void Dispose() => _db.Dispose();
 }

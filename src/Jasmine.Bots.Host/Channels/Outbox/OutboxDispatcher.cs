@@ -13,10 +13,12 @@ public sealed class OutboxDispatcher(
     IEnumerable<IChannelSender> senders,
     MemberService members,
     JasmineStore store,
+    ChannelPacer pacer,
     TimeProvider time,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     public const int MaxAttempts = 12;
+    private static readonly TimeSpan MinPassInterval = TimeSpan.FromMilliseconds(5);
     private readonly Dictionary<string, IChannelSender> _senders = senders.Where(s => s.IsEnabled).ToDictionary(s => s.Scheme, StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0, 1);
 
@@ -48,7 +50,12 @@ public sealed class OutboxDispatcher(
                 logger.LogError("Outbox pass failed with {ExceptionType}", e.GetType().Name);
                 wait = TimeSpan.FromSeconds(1);
             }
-            try { await _wake.WaitAsync(wait, stoppingToken); }
+            try
+            {
+                await _wake.WaitAsync(wait, stoppingToken);
+                // Wakes come in floods during a fan-out: one look every few milliseconds is enough.
+                await Task.Delay(MinPassInterval, stoppingToken);
+            }
             catch (OperationCanceledException) { break; }
         }
     }
@@ -63,7 +70,7 @@ public sealed class OutboxDispatcher(
     public Task<TimeSpan> RunOnceAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var pending = outbox.Pending(5000);
+        var pending = outbox.Pending(1000);
         var nextDue = TimeSpan.FromSeconds(5);
         foreach (var group in pending.GroupBy(p => p.Conversation))
         {
@@ -116,6 +123,7 @@ public sealed class OutboxDispatcher(
         SendOutcome outcome;
         try
         {
+            await pacer.WaitAsync(item.Scheme, item.Conversation, ct);
             outcome = await sender.SendAsync(payload.Urn, payload.Message with { PartsSent = item.PartsSent }, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

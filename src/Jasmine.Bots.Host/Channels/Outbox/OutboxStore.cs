@@ -26,6 +26,13 @@ public sealed class OutboxDoc
 
 internal sealed record OutboxPayload(string Urn, OutboundMessage Message);
 
+/// <summary>Keys of jobs' sends already queued: a job that runs twice (Hangfire runs at least once) queues once.</summary>
+public sealed class OutboxKeyDoc
+{
+    [BsonId] public string Id { get; set; } = "";
+    public DateTime At { get; set; }
+}
+
 /// <summary>The durable outbox: a message is on disk before anyone is told it will be sent.</summary>
 public sealed class OutboxStore(JasmineStore store)
 {
@@ -41,37 +48,58 @@ public sealed class OutboxStore(JasmineStore store)
         }
     }
 
+    private ILiteCollection<OutboxKeyDoc> Keys => store.Database.GetCollection<OutboxKeyDoc>("outbox_keys");
+
     public void EnsureIndexes()
     {
         Items.EnsureIndex(o => o.Status);
         Items.EnsureIndex(o => o.DedupKey);
     }
 
+    /// <summary>Queues messages for one address; with a <paramref name="dedupKey"/>, only the first call for that key does.</summary>
     public IReadOnlyList<long> Add(string urn, IEnumerable<OutboundMessage> messages, DateTime now, string? dedupKey = null)
     {
         var conversation = store.Protector.Hash("conversation.outbox", urn);
         var ids = new List<long>();
         lock (Sequence)
         {
-            if (dedupKey is not null && Items.Exists(o => o.DedupKey == dedupKey)) return ids;
-            foreach (var message in messages)
+            var db = store.Database;
+            db.BeginTrans();
+            try
             {
-                var doc = new OutboxDoc
+                if (dedupKey is not null)
                 {
-                    Conversation = conversation,
-                    Scheme = Members.Urns.Scheme(urn),
-                    PayloadEnc = store.Protector.ProtectBytes(Purpose, JsonSerializer.SerializeToUtf8Bytes(new OutboxPayload(urn, message))),
-                    Status = OutboxStatus.Pending,
-                    CreatedAt = now,
-                    NextAttemptAt = now,
-                    DedupKey = dedupKey,
-                };
-                ids.Add(Items.Insert(doc).AsInt64);
-                dedupKey = null;
+                    var key = store.Protector.Hash("outbox.key", dedupKey);
+                    if (Keys.FindById(key) is not null) { db.Rollback(); return ids; }
+                    Keys.Insert(new OutboxKeyDoc { Id = key, At = now });
+                }
+                foreach (var message in messages)
+                {
+                    var doc = new OutboxDoc
+                    {
+                        Conversation = conversation,
+                        Scheme = Members.Urns.Scheme(urn),
+                        PayloadEnc = store.Protector.ProtectBytes(Purpose, JsonSerializer.SerializeToUtf8Bytes(new OutboxPayload(urn, message))),
+                        Status = OutboxStatus.Pending,
+                        CreatedAt = now,
+                        NextAttemptAt = now,
+                    };
+                    ids.Add(Items.Insert(doc).AsInt64);
+                }
+                db.Commit();
+            }
+            catch
+            {
+                db.Rollback();
+                throw;
             }
         }
         return ids;
     }
+
+    public bool WasQueued(string dedupKey) => Keys.FindById(store.Protector.Hash("outbox.key", dedupKey)) is not null;
+
+    public int DeleteKeysBefore(DateTime cutoff) => Keys.DeleteMany(k => k.At < cutoff);
 
     public IReadOnlyList<OutboxDoc> Pending(int limit) =>
         Items.Query().Where(o => o.Status == OutboxStatus.Pending).OrderBy(o => o.Id).Limit(limit).ToList();

@@ -19,14 +19,20 @@ public static class TryItEndpoints
         if (!options.TryIt.Enabled) return app;
 
         app.MapGet("/try", () => Results.Content(Page.Value, "text/html; charset=utf-8"));
-        app.MapPost("/try/messages", async (TryMessage message, TurnProcessor turns, CancellationToken ct) =>
+        // Messages the service sent on its own (warnings, case news) wait here until the chat asks.
+        app.MapGet("/try/messages", (string? from, TryMailbox mailbox) =>
+            string.IsNullOrWhiteSpace(from) ? Results.BadRequest(new { error = "'from' is required." })
+            : Results.Ok(new TryResponse(mailbox.Drain(from).Select(m => new TryReply(m.Text, m.Choices.Select(c => new TryChoice(c.Label, c.Value)).ToList())).ToList())));
+        app.MapPost("/try/messages", async (TryMessage message, TurnProcessor turns, ChannelInbound inbound, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(message.From) || message.From.Length > 64)
                 return Results.BadRequest(new { error = "'from' is required (any id up to 64 characters)." });
             if (message.Text is null && message.Location is null && message.Contact is null)
                 return Results.BadRequest(new { error = "'text' is required." });
             var location = message.Location is { } l ? new GeoPoint(l.Latitude, l.Longitude) : null;
-            var replies = await turns.HandleAsync(Urns.Try(message.From), new Inbound(message.Text ?? "", location, message.Contact), ct);
+            var urn = Urns.Try(message.From);
+            var input = new Inbound(message.Text ?? "", location, message.Contact);
+            var replies = inbound.Intercept(urn, input) ?? await turns.HandleAsync(urn, input, ct);
             return Results.Ok(new TryResponse(replies.Select(r => new TryReply(r.Text, r.Choices.Select(c => new TryChoice(c.Label, c.Value)).ToList())).ToList()));
         });
         return app;

@@ -1,0 +1,81 @@
+using Jasmine.Bots.Conversations;
+using Jasmine.Bots.Domain;
+using Jasmine.Bots.FollowUp;
+using Jasmine.Bots.Identifiers;
+using Jasmine.Bots.Localization;
+using Jasmine.Bots.Members;
+
+namespace Jasmine.Bots.Alerts;
+
+/// <summary>Flow actions for discreet notices, the watchlist, replies to the team, and her alert settings.</summary>
+public sealed class AlertsFeature(Notifier notifier, WarningsService warnings, CaseService cases, MemberService members) : IFlowFeature
+{
+    public void Register(FlowRegistry r)
+    {
+        r.Action("notice.show", ShowNotice);
+        r.Action("notice.answer-one", ctx =>
+        {
+            // "1" right after a discreet message means "Show" (SMS and Signal have no button).
+            if (TextFolding.Fold(ctx.Input.Text) is "1" && notifier.HasPending(ctx.Address) && notifier.Reveal(ctx.Address, null) is { } reply)
+            {
+                ctx.Add(reply);
+                return "shown";
+            }
+            return "none";
+        });
+        r.Action("watch.add", ctx =>
+        {
+            var ids = ctx.State.GetAll("screened").Select(BotFlowHost.Decode).OfType<Identifier>().ToList();
+            if (ctx.MemberId is null || ids.Count == 0) return "none";
+            warnings.Watch(ctx.MemberId, ids);
+            ctx.Say("watch.added");
+            return "ok";
+        });
+        r.Action("relay.send", ctx =>
+        {
+            var reference = ctx.State.Get("reference");
+            var text = ctx.Answer.FirstOrDefault() ?? "";
+            if (ctx.MemberId is null || reference is null || !cases.RelayFromVictim(ctx.MemberId, reference, text)) { ctx.Say("relay.closed"); return "failed"; }
+            ctx.Say("relay.sent");
+            return "ok";
+        });
+        r.Action("settings.warnings", ctx => Update(ctx, m => m.Warnings = ctx.Answer.FirstOrDefault() switch
+        {
+            "france" => WarningScope.France,
+            "none" => WarningScope.None,
+            _ => WarningScope.Departement,
+        }));
+        r.Action("settings.mode", ctx => Update(ctx, m => m.Discreet = ctx.Answer.FirstOrDefault() != "direct"));
+        r.Action("settings.describe", Describe);
+    }
+
+    private string ShowNotice(TurnContext ctx)
+    {
+        var reply = notifier.Reveal(ctx.Address, ctx.State.Get("token"));
+        if (reply is null) { ctx.Say("notice.none"); return "none"; }
+        ctx.Add(reply);
+        return "shown";
+    }
+
+    private string Update(TurnContext ctx, Action<Storage.MemberDoc> change)
+    {
+        if (ctx.MemberId is null || members.Find(ctx.MemberId) is not { } member) return "none";
+        change(member);
+        members.Update(member);
+        return "ok";
+    }
+
+    /// <summary>Says which mode and which warnings she has, and how to change them (the join flow ends with it).</summary>
+    private string Describe(TurnContext ctx)
+    {
+        if (ctx.MemberId is null || members.Find(ctx.MemberId) is not { } member) return "none";
+        ctx.Say(member.Discreet ? "settings.now_discreet" : "settings.now_direct");
+        ctx.Say(member.Warnings switch
+        {
+            WarningScope.France => "settings.now_warnings_france",
+            WarningScope.None => "settings.now_warnings_none",
+            _ => "settings.now_warnings_departement",
+        }, new Dictionary<string, string> { ["departement"] = member.Departement ?? "?" });
+        return "ok";
+    }
+}

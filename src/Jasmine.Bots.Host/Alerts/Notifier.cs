@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using JsonSerializer = System.Text.Json.JsonSerializer;
+using Jasmine.Bots.Channels;
+using Jasmine.Bots.Conversations;
+using Jasmine.Bots.Localization;
+using Jasmine.Bots.Members;
+using Jasmine.Bots.Storage;
+using LiteDB;
+
+namespace Jasmine.Bots.Alerts;
+
+public sealed class NoticeDoc
+{
+    [BsonId] public string Id { get; set; } = "";
+    /// <summary>Keyed hash of the address the notice went to.</summary>
+    public string Conversation { get; set; } = "";
+    public byte[] ContentEnc { get; set; } = [];
+    public DateTime CreatedAt { get; set; }
+}
+
+internal sealed record NoticeContent(string Text, List<Choice> Choices);
+
+/// <summary>
+/// Everything the service sends on its own initiative goes through here. The first line is always neutral
+/// ("Jasmine: you have a new message."): a lock-screen preview must not out her. In discreet mode (the default)
+/// the details wait until she taps Show (or answers 1 / SHOW); in direct mode they follow the neutral line.
+/// </summary>
+public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbox, Locales locales, JasmineStore store, TimeProvider time)
+{
+    private const string Purpose = "notice";
+    private ILiteCollection<NoticeDoc> Notices => store.Database.GetCollection<NoticeDoc>("notices");
+
+    /// <summary>Where a proactive message reaches her: a chat app first, SMS only if allowed and nothing else works.</summary>
+    public string? AddressOf(string memberId, bool allowSms = true)
+    {
+        var addresses = members.Addresses(memberId).Where(a => !a.Address.Unreachable).Select(a => a.Urn).ToList();
+        foreach (var scheme in new[] { "telegram", "signal", "try", "tel" })
+        {
+            if (scheme == "tel" && !allowSms) continue;
+            var found = addresses.FirstOrDefault(u => Urns.Scheme(u) == scheme);
+            if (found is not null) return found;
+        }
+        return null;
+    }
+
+    /// <summary>Queues a proactive message for a member; <paramref name="dedupKey"/> makes a re-run of the job send nothing twice.</summary>
+    public bool Notify(MemberDoc member, string urn, Func<LocaleTexts, Reply> details, string dedupKey)
+    {
+        if (WasQueued(dedupKey)) return false;
+        var texts = locales[member.Language];
+        var neutral = texts.Get("notice.neutral");
+        var content = details(texts);
+        OutboundMessage message;
+        if (member.Discreet)
+        {
+            var token = StoreNotice(urn, content);
+            message = new OutboundMessage(neutral, [new Choice(texts.Get("notice.show"), "show:" + token)], member.Language) { Kind = OutboundKind.Proactive };
+        }
+        else
+        {
+            message = new OutboundMessage(neutral + "\n\n" + content.Text, content.Choices, member.Language) { Kind = OutboundKind.Proactive };
+        }
+        outbox.Send(urn, [message], dedupKey);
+        return true;
+    }
+
+    private bool WasQueued(string dedupKey) => store.Database.GetCollection("outbox_keys").FindById(store.Protector.Hash("outbox.key", dedupKey)) is not null;
+
+    private string StoreNotice(string urn, Reply content)
+    {
+        var token = RandomNumberGenerator.GetHexString(12, lowercase: true);
+        Notices.Insert(new NoticeDoc
+        {
+            Id = token,
+            Conversation = store.Protector.Hash("notice.conversation", urn),
+            ContentEnc = store.Protector.ProtectBytes(Purpose, JsonSerializer.SerializeToUtf8Bytes(new NoticeContent(content.Text, content.Choices.ToList()))),
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        });
+        return token;
+    }
+
+    /// <summary>The notice she asked to see (by token, or her latest one); it is forgotten once shown.</summary>
+    public Reply? Reveal(string urn, string? token)
+    {
+        var conversation = store.Protector.Hash("notice.conversation", urn);
+        var doc = token is not null ? Notices.FindById(token) : Notices.Find(n => n.Conversation == conversation).OrderByDescending(n => n.CreatedAt).FirstOrDefault();
+        if (doc is null || doc.Conversation != conversation) return null;
+        var content = JsonSerializer.Deserialize<NoticeContent>(store.Protector.UnprotectBytes(Purpose, doc.ContentEnc))!;
+        Notices.Delete(doc.Id);
+        return new Reply(content.Text, content.Choices);
+    }
+
+    public bool HasPending(string urn)
+    {
+        var conversation = store.Protector.Hash("notice.conversation", urn);
+        return Notices.Exists(n => n.Conversation == conversation);
+    }
+
+    public int DeleteOlderThan(DateTime cutoff) => Notices.DeleteMany(n => n.CreatedAt < cutoff);
+}

@@ -1,0 +1,218 @@
+using Hangfire;
+using Jasmine.Bots.Alerts;
+using Jasmine.Bots.Channels;
+using Jasmine.Bots.Conversations;
+using Jasmine.Bots.Jobs;
+using Jasmine.Bots.Localization;
+using Jasmine.Bots.Members;
+using Jasmine.Bots.Profiles;
+using Jasmine.Bots.Reports;
+using Jasmine.Bots.Storage;
+using LiteDB;
+using Microsoft.Extensions.Options;
+
+namespace Jasmine.Bots.FollowUp;
+
+/// <summary>
+/// Follow-up cases: opened from severe reports, routed to the staff on call, escalated when nobody answers,
+/// acknowledged, relayed, closed. Every state lives in the store first; Hangfire only drives the timing.
+/// </summary>
+public sealed class CaseService(
+    JasmineStore store,
+    IOptions<FollowUpOptions> options,
+    IServiceProvider services,
+    MemberService members,
+    Notifier notifier,
+    Channels.Outbox.Outbox outbox,
+    StaffTexts staffTexts,
+    Locales locales,
+    TimeProvider time,
+    ILogger<CaseService> logger) : IReportListener, IRecoverable
+{
+    private const string Purpose = "case";
+    public ILiteCollection<CaseDoc> Cases => store.Database.GetCollection<CaseDoc>("cases");
+    private IBackgroundJobClient Jobs => services.GetRequiredService<IBackgroundJobClient>();
+
+    public void ReportSaved(ReportDoc report, ProfileDoc profile)
+    {
+        var o = options.Value;
+        if (!report.WantsContact || !report.Categories.Any(o.SevereCategories.Contains)) return;
+        if (Cases.Exists(c => c.ReportId == report.Id)) return;
+        var doc = new CaseDoc
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Reference = report.Reference,
+            ReportId = report.Id,
+            MemberId = report.ReporterId,
+            Categories = report.Categories.ToList(),
+            Departement = report.Departement,
+            TownEnc = report.TownEnc is null ? null : store.Protector.Protect(Purpose, store.Protector.Unprotect(ReportService.TownPurpose, report.TownEnc)),
+            IncidentDate = report.IncidentDate,
+            ContactEnc = report.ContactHowEnc is null ? null : store.Protector.Protect(Purpose, store.Protector.Unprotect(ReportService.ContactPurpose, report.ContactHowEnc)),
+            ContactWhenEnc = report.ContactWhenEnc is null ? null : store.Protector.Protect(Purpose, store.Protector.Unprotect(ReportService.ContactPurpose, report.ContactWhenEnc)),
+            Language = report.Language,
+            Status = CaseStatus.Open,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        Cases.Insert(doc);
+        store.Increment($"cases.opened:{doc.CreatedAt:yyyy-MM}");
+        Jobs.Enqueue<CaseJobs>(j => j.Route(doc.Id));
+    }
+
+    public void Recover(IBackgroundJobClient jobs)
+    {
+        foreach (var c in Cases.Find(c => c.Status == CaseStatus.Open).ToList()) jobs.Enqueue<CaseJobs>(j => j.Route(c.Id));
+    }
+
+    public CaseDoc? ByReference(string reference) => Cases.FindOne(c => c.Reference == reference.Trim().ToUpperInvariant());
+
+    public string Reveal(string? enc) => enc is null ? "" : store.Protector.Unprotect(Purpose, enc);
+
+    public bool IsStaff(string urn) => options.Value.Rota.Contains(urn, StringComparer.Ordinal) || options.Value.Group == urn;
+
+    /// <summary>Notifies escalation level <paramref name="level"/>: 1..n = the rota in order, n+1 and beyond = all staff.</summary>
+    public void NotifyLevel(CaseDoc doc, int level)
+    {
+        var o = options.Value;
+        var targets = new List<string>();
+        if (level <= o.Rota.Count) targets.Add(o.Rota[level - 1]);
+        else targets.AddRange(o.Rota);
+        if (level == 1 && o.Group is { } group) targets.Add(group);
+        var text = staffTexts.Get("case.new", StaffArgs(doc, level));
+        var button = new Choice(staffTexts.Get("case.ack_button", new Dictionary<string, string> { ["reference"] = doc.Reference }), "ack:" + doc.Reference);
+        foreach (var target in targets.Distinct())
+            outbox.Send(target, [new OutboundMessage(text, [button], "fr") { Kind = OutboundKind.Proactive }], $"case:{doc.Id}:level:{level}:{target}");
+        doc.Level = level;
+        doc.LastNotifiedAt = time.GetUtcNow().UtcDateTime;
+        Cases.Update(doc);
+        if (targets.Count == 0) logger.LogWarning("Case {Reference} has no staff to notify: configure Jasmine:FollowUp:Rota", doc.Reference);
+    }
+
+    private Dictionary<string, string> StaffArgs(CaseDoc doc, int level)
+    {
+        var fr = locales["fr"];
+        var contact = Reveal(doc.ContactEnc);
+        return new Dictionary<string, string>
+        {
+            ["reference"] = doc.Reference,
+            ["level"] = level.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["categories"] = BotFlowHost.CategoryList(fr, doc.Categories),
+            ["place"] = doc.TownEnc is null ? (doc.Departement ?? "?") : $"{Reveal(doc.TownEnc)} ({doc.Departement})",
+            ["date"] = doc.IncidentDate.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture),
+            ["contact"] = contact.StartsWith("tel:", StringComparison.Ordinal)
+                ? staffTexts.Get("contact.number", new Dictionary<string, string> { ["number"] = contact[4..] })
+                : staffTexts.Get("contact.chat"),
+            ["when"] = Reveal(doc.ContactWhenEnc) is { Length: > 0 } w ? w : "?",
+        };
+    }
+
+    public enum AckResult { Done, AlreadyAcknowledged, Unknown }
+
+    public AckResult Acknowledge(string reference, string staff, string? staffUrn)
+    {
+        var doc = ByReference(reference);
+        if (doc is null || doc.Status == CaseStatus.Closed) return AckResult.Unknown;
+        if (doc.Status == CaseStatus.Acknowledged) return AckResult.AlreadyAcknowledged;
+        doc.Status = CaseStatus.Acknowledged;
+        doc.AcknowledgedAt = time.GetUtcNow().UtcDateTime;
+        doc.HolderName = staff;
+        doc.HolderEnc = staffUrn is null ? null : store.Protector.Protect(Purpose, staffUrn);
+        Cases.Update(doc);
+        store.Increment($"cases.acknowledged:{doc.AcknowledgedAt:yyyy-MM}");
+        store.Increment($"cases.ack-minutes:{doc.AcknowledgedAt:yyyy-MM}", (long)Math.Round((doc.AcknowledgedAt.Value - doc.CreatedAt).TotalMinutes));
+        // The others who were called learn it is taken, so nobody calls her twice.
+        var told = staffTexts.Get("case.acked_other", new Dictionary<string, string> { ["reference"] = doc.Reference, ["staff"] = staff });
+        foreach (var other in options.Value.Rota.Concat(options.Value.Group is { } g ? [g] : []).Where(u => u != staffUrn).Distinct())
+            outbox.Send(other, [new OutboundMessage(told, [], "fr") { Kind = OutboundKind.Proactive }], $"case:{doc.Id}:acked:{other}");
+        TellVictim(doc, "case.victim_ack", new Dictionary<string, string> { ["reference"] = doc.Reference }, $"case:{doc.Id}:victim-ack", withReply: true);
+        return AckResult.Done;
+    }
+
+    public bool Close(string reference, string outcome, string by)
+    {
+        var doc = ByReference(reference);
+        if (doc is null || doc.Status == CaseStatus.Closed) return false;
+        doc.Status = CaseStatus.Closed;
+        doc.ClosedAt = time.GetUtcNow().UtcDateTime;
+        doc.OutcomeEnc = store.Protector.Protect(Purpose, outcome);
+        doc.Notes.Add(new CaseNote { At = doc.ClosedAt.Value, By = by, Kind = "note", TextEnc = store.Protector.Protect(Purpose, "closed: " + outcome) });
+        Cases.Update(doc);
+        store.Increment($"cases.closed:{doc.ClosedAt:yyyy-MM}");
+        return true;
+    }
+
+    public void AddNote(CaseDoc doc, string by, string text, string kind = "note")
+    {
+        doc.Notes.Add(new CaseNote { At = time.GetUtcNow().UtcDateTime, By = by, Kind = kind, TextEnc = store.Protector.Protect(Purpose, text) });
+        Cases.Update(doc);
+    }
+
+    /// <summary>A staff message to her, through the bot: she never sees the staff member's number, nor they hers.</summary>
+    public bool RelayToVictim(string reference, string text, string by)
+    {
+        var doc = ByReference(reference);
+        if (doc is null || doc.Status == CaseStatus.Closed || doc.MemberId is null) return false;
+        AddNote(doc, by, text, "to-her");
+        return TellVictim(doc, "relay.from_team", new Dictionary<string, string> { ["reference"] = doc.Reference, ["text"] = text }, $"case:{doc.Id}:relay:{doc.Notes.Count}", withReply: true);
+    }
+
+    private bool TellVictim(CaseDoc doc, string key, Dictionary<string, string> args, string dedupKey, bool withReply)
+    {
+        if (doc.MemberId is null || members.Find(doc.MemberId) is not { } member) return false;
+        if (notifier.AddressOf(member.Id) is not { } urn) return false;
+        return notifier.Notify(member, urn, texts =>
+        {
+            IReadOnlyList<Choice> choices = withReply ? [new Choice(texts.Get("relay.reply"), "relay:" + doc.Reference)] : [];
+            return new Reply(Locales.Format(texts.Get(key), args), choices);
+        }, dedupKey);
+    }
+
+    /// <summary>Her answer goes to whoever holds the case (or to the rota when nobody does yet).</summary>
+    public bool RelayFromVictim(string memberId, string reference, string text)
+    {
+        var doc = ByReference(reference);
+        if (doc is null || doc.MemberId != memberId || doc.Status == CaseStatus.Closed) return false;
+        AddNote(doc, "her", text, "from-her");
+        var message = staffTexts.Get("case.reply", new Dictionary<string, string> { ["reference"] = doc.Reference, ["text"] = text });
+        var targets = doc.HolderEnc is { } h ? [Reveal(h)] : options.Value.Rota;
+        foreach (var target in targets)
+            outbox.Send(target, [new OutboundMessage(message, [], "fr") { Kind = OutboundKind.Proactive }], $"case:{doc.Id}:from-her:{doc.Notes.Count}:{target}");
+        return true;
+    }
+
+    /// <summary>Retention: closed cases lose her contact details after the configured delay.</summary>
+    public int EraseClosedContacts(DateTime now)
+    {
+        var cutoff = now.AddDays(-options.Value.ContactRetentionDays);
+        var done = 0;
+        foreach (var doc in Cases.Find(c => c.Status == CaseStatus.Closed && !c.ContactErased && c.ClosedAt < cutoff).ToList())
+        {
+            doc.ContactEnc = null;
+            doc.ContactWhenEnc = null;
+            doc.HolderEnc = null;
+            doc.Notes.Clear();
+            doc.ContactErased = true;
+            Cases.Update(doc);
+            done++;
+        }
+        return done;
+    }
+}
+
+/// <summary>Hangfire jobs of the follow-up: each run looks at the stored case and does only what is still due.</summary>
+public sealed class CaseJobs(CaseService cases, IOptions<FollowUpOptions> options, IBackgroundJobClient jobs, TimeProvider time)
+{
+    [AutomaticRetry(Attempts = 10)]
+    public void Route(string caseId)
+    {
+        var doc = cases.Cases.FindById(caseId);
+        if (doc is null || doc.Status != CaseStatus.Open) return;
+        var now = time.GetUtcNow().UtcDateTime;
+        var timeout = options.Value.AckTimeout;
+        if (doc.Level == 0) cases.NotifyLevel(doc, 1);
+        else if (doc.LastNotifiedAt is { } last && now - last >= timeout) cases.NotifyLevel(doc, doc.Level + 1);
+        var since = now - (doc.LastNotifiedAt ?? now);
+        var next = timeout - since;
+        jobs.Schedule<CaseJobs>(j => j.Route(caseId), next > TimeSpan.Zero ? next : TimeSpan.FromSeconds(1));
+    }
+}

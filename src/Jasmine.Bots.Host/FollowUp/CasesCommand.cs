@@ -1,0 +1,57 @@
+using Jasmine.Bots.Admin;
+using Jasmine.Bots.Alerts;
+
+namespace Jasmine.Bots.FollowUp;
+
+public sealed class CasesCommand(CaseService cases) : IAdminCommand
+{
+    public string Name => "cases";
+    public string Usage => "cases list | cases ack <ref> [--by <name>] | cases close <ref> <outcome…> | cases relay <ref> <message…>";
+
+    public Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken ct)
+    {
+        var positional = AdminArgs.Positional(args, "--by");
+        var by = AdminArgs.Option(args, "--by") ?? "cli";
+        switch (positional.FirstOrDefault())
+        {
+            case "list":
+                foreach (var c in cases.Cases.FindAll().OrderBy(c => c.CreatedAt))
+                    output.WriteLine($"{c.Reference}  {c.Status,-12}  level {c.Level}  opened {c.CreatedAt:yyyy-MM-dd HH:mm}  {(c.HolderName is null ? "" : "held by " + c.HolderName)}");
+                return Task.FromResult(0);
+            case "ack" when positional.Count == 2:
+                var result = cases.Acknowledge(positional[1], by, null);
+                output.WriteLine(result switch
+                {
+                    CaseService.AckResult.Done => $"{positional[1].ToUpperInvariant()} acknowledged by {by}; she is told someone will contact her.",
+                    CaseService.AckResult.AlreadyAcknowledged => $"{positional[1].ToUpperInvariant()} was already acknowledged.",
+                    _ => $"No open case {positional[1]}.",
+                });
+                return Task.FromResult(result == CaseService.AckResult.Unknown ? 1 : 0);
+            case "close" when positional.Count >= 3:
+                var closed = cases.Close(positional[1], string.Join(' ', positional.Skip(2)), by);
+                output.WriteLine(closed ? $"{positional[1].ToUpperInvariant()} closed." : $"No open case {positional[1]}.");
+                return Task.FromResult(closed ? 0 : 1);
+            case "relay" when positional.Count >= 3:
+                var relayed = cases.RelayToVictim(positional[1], string.Join(' ', positional.Skip(2)), by);
+                output.WriteLine(relayed ? "Message queued for her." : $"Cannot relay to {positional[1]}.");
+                return Task.FromResult(relayed ? 0 : 1);
+            default:
+                throw new UsageException("Unknown or incomplete cases command.");
+        }
+    }
+}
+
+public sealed class WarningsCommand(WarningsService warnings, Channels.Outbox.OutboxStore outbox) : IAdminCommand
+{
+    public string Name => "warnings";
+    public string Usage => "warnings status   push warnings and their progress";
+
+    public Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken ct)
+    {
+        if (args.FirstOrDefault() != "status") throw new UsageException("Unknown warnings command.");
+        foreach (var f in warnings.Fanouts.FindAll().OrderBy(f => f.CreatedAt))
+            output.WriteLine($"{f.Id[..8]}  {f.Status,-8}  {(f.Departement ?? "France")}  {f.Queued} queued of {f.Considered} members considered  started {f.CreatedAt:yyyy-MM-dd HH:mm}");
+        output.WriteLine($"outbox: {outbox.PendingCount()} message(s) waiting to be sent");
+        return Task.FromResult(0);
+    }
+}

@@ -1,0 +1,71 @@
+using Hangfire;
+using Hangfire.InMemory;
+
+namespace Jasmine.Bots.Jobs;
+
+public sealed class JobsOptions
+{
+    public const string Section = "Jasmine:Jobs";
+    /// <summary>"memory" (embedded default, one host) or "postgres" (several hosts share the work).</summary>
+    public string Storage { get; set; } = "memory";
+    public string? ConnectionString { get; set; }
+    public int Workers { get; set; } = 4;
+}
+
+public static class JobsExtensions
+{
+    /// <summary>
+    /// Hangfire in-process. Its storage is registered in DI (not the static JobStorage.Current) so that each host
+    /// owns its queue. Durability does not rest on it in the embedded default: cases, fan-outs and the outbox are
+    /// recorded in the LiteDB store first and re-enqueued at start-up.
+    /// </summary>
+    public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<JobsOptions>().Bind(builder.Configuration.GetSection(JobsOptions.Section))
+            .Validate(o => o.Storage is "memory" or "postgres", "Jasmine:Jobs:Storage must be 'memory' or 'postgres'.")
+            .Validate(o => o.Storage != "postgres" || !string.IsNullOrWhiteSpace(o.ConnectionString), "Jasmine:Jobs:ConnectionString is required for postgres.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<JobStorage>(sp =>
+        {
+            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value;
+            return options.Storage == "postgres"
+                ? PostgresJobStorage.Create(options.ConnectionString!)
+                : new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });
+        });
+        builder.Services.AddHangfire((sp, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        builder.Services.AddHangfireServer((sp, options) =>
+        {
+            options.WorkerCount = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value.Workers;
+            // Escalations are scheduled minutes ahead; a second's precision is plenty and cheap in memory.
+            options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            options.ServerName = $"jasmine-{Environment.ProcessId}";
+        });
+        builder.Services.AddSingleton<JobRecovery>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<JobRecovery>());
+        return builder;
+    }
+}
+
+/// <summary>What must resume after a restart: anything a feature recorded as unfinished in the store.</summary>
+public interface IRecoverable
+{
+    void Recover(IBackgroundJobClient jobs);
+}
+
+public sealed class JobRecovery(IEnumerable<IRecoverable> recoverables, IBackgroundJobClient jobs, ILogger<JobRecovery> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var r in recoverables)
+        {
+            try { r.Recover(jobs); }
+            catch (Exception e) { logger.LogError("Recovery of {Feature} failed with {ExceptionType}", r.GetType().Name, e.GetType().Name); }
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
