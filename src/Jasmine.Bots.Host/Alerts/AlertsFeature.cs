@@ -13,16 +13,6 @@ public sealed class AlertsFeature(Notifier notifier, WarningsService warnings, C
     public void Register(FlowRegistry r)
     {
         r.Action("notice.show", ShowNotice);
-        r.Action("notice.answer-one", ctx =>
-        {
-            // "1" right after a discreet message means "Show" (SMS and Signal have no button).
-            if (TextFolding.Fold(ctx.Input.Text) is "1" && notifier.HasPending(ctx.Address) && notifier.Reveal(ctx.Address, null) is { } reply)
-            {
-                ctx.Add(reply);
-                return "shown";
-            }
-            return "none";
-        });
         r.Action("watch.add", ctx =>
         {
             var ids = ctx.State.GetAll("screened").Select(BotFlowHost.Decode).OfType<Identifier>().ToList();
@@ -77,5 +67,15 @@ public sealed class AlertsFeature(Notifier notifier, WarningsService warnings, C
             _ => "settings.now_warnings_departement",
         }, new Dictionary<string, string> { ["departement"] = member.Departement ?? "?" });
         return "ok";
+    }
+}
+
+/// <summary>"1" right after a discreet message means "Show" (SMS and Signal have no button), whatever flow she is in.</summary>
+public sealed class ShowByNumber(Notifier notifier) : ITurnInterceptor
+{
+    public IReadOnlyList<Reply>? TryHandle(string urn, Inbound input, ConversationState state)
+    {
+        if (TextFolding.Fold(input.Text) != "1" || !notifier.HasPendingSince(urn, state.UpdatedAt.UtcDateTime)) return null;
+        return notifier.Reveal(urn, null) is { } reply ? [reply] : null;
     }
 }

@@ -96,5 +96,12 @@ public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbo
         return Notices.Exists(n => n.Conversation == conversation);
     }
 
+    /// <summary>A notice queued after her last turn: the last thing she received is it.</summary>
+    public bool HasPendingSince(string urn, DateTime since)
+    {
+        var conversation = store.Protector.Hash("notice.conversation", urn);
+        return Notices.Exists(n => n.Conversation == conversation && n.CreatedAt >= since);
+    }
+
     public int DeleteOlderThan(DateTime cutoff) => Notices.DeleteMany(n => n.CreatedAt < cutoff);
 }

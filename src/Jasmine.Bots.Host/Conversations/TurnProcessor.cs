@@ -7,7 +7,8 @@ namespace Jasmine.Bots.Conversations;
 /// Runs one turn for one address: load the state once, let the engine answer, save once. Turns of the same
 /// conversation never overlap (two quick taps must not fork her report).
 /// </summary>
-public sealed class TurnProcessor(ConversationEngine engine, ConversationStore conversations, MemberService members, BotFlowHost host, TimeProvider time, ILogger<TurnProcessor> logger)
+public sealed class TurnProcessor(ConversationEngine engine, ConversationStore conversations, MemberService members, BotFlowHost host,
+    IEnumerable<ITurnInterceptor> interceptors, TimeProvider time, ILogger<TurnProcessor> logger)
 {
     private readonly SemaphoreSlim[] _locks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
@@ -35,7 +36,8 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
         IReadOnlyList<Reply> replies;
         try
         {
-            replies = engine.Handle(state, input, host, member?.Id, urn, now);
+            replies = interceptors.Select(i => i.TryHandle(urn, input, state)).FirstOrDefault(r => r is not null)
+                ?? engine.Handle(state, input, host, member?.Id, urn, now);
         }
         catch (Exception e)
         {
@@ -57,4 +59,10 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
         }
         return replies;
     }
+}
+
+/// <summary>Answers a turn before the flows when the turn is about something else (e.g. "1" right after a discreet notice).</summary>
+public interface ITurnInterceptor
+{
+    IReadOnlyList<Reply>? TryHandle(string urn, Inbound input, ConversationState state);
 }

@@ -28,6 +28,7 @@ public static class FollowUpExtensions
         builder.Services.AddSingleton<IClassificationListener>(sp => sp.GetRequiredService<WarningsService>());
         builder.Services.AddSingleton<IInboundInterceptor, StaffChat>();
         builder.Services.AddSingleton<IFlowFeature, AlertsFeature>();
+        builder.Services.AddSingleton<ITurnInterceptor, ShowByNumber>();
         builder.Services.AddTransient<CaseJobs>();
         builder.Services.AddTransient<WarningJobs>();
         builder.Services.AddTransient<RetentionJob>();

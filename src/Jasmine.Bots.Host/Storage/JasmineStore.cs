@@ -13,7 +13,11 @@ public sealed class JasmineStore : IDisposable
         Protector = protector;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var mapper = new BsonMapper { EnumAsInteger = false };
-        _db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper);
+        _db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper)
+        {
+            // Everything is compared in UTC; a host in Paris must not read back local times.
+            UtcDate = true,
+        };
         Path_ = path;
         Members.EnsureIndex(m => m.InvitedBy);
         Addresses.EnsureIndex(a => a.MemberId);

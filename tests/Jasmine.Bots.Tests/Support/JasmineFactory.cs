@@ -71,6 +71,28 @@ public sealed class Chat(HttpClient http, string from)
 
     public string LastText => string.Join("\n---\n", Last.Select(r => r.Text));
 
+    /// <summary>Messages the service sent on its own (warnings, case news), as the try-it page would poll them.</summary>
+    public async Task<IReadOnlyList<TryReply>> Inbox()
+    {
+        var all = new List<TryReply>();
+        var replies = (await http.GetFromJsonAsync<TryResponse>($"/try/messages?from={Uri.EscapeDataString(from)}"))!.Replies;
+        all.AddRange(replies);
+        return all;
+    }
+
+    /// <summary>Waits until something arrives unasked, then returns everything that did.</summary>
+    public async Task<IReadOnlyList<TryReply>> WaitForInbox(int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (true)
+        {
+            var got = await Inbox();
+            if (got.Count > 0) { Last = got; return got; }
+            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"Nothing arrived for {from}");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Taps the button whose label contains the text (as a person would).</summary>
     public async Task<IReadOnlyList<TryReply>> Tap(string labelContains)
     {
