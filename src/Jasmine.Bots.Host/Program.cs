@@ -1,5 +1,6 @@
 using Jasmine.Bots.Admin;
 using Jasmine.Bots.Channels.Outbox;
+using Jasmine.Bots.Channels.Telegram;
 using Jasmine.Bots.Channels.Try;
 using Jasmine.Bots.Conversations;
 using Jasmine.Bots.Reports;
@@ -13,6 +14,7 @@ builder.AddJasmineStore();
 builder.AddConversations();
 builder.AddReports();
 builder.AddOutbox();
+builder.AddTelegram();
 builder.AddAdmin();
 
 if (isAdmin) return await builder.RunAdminAsync(AdminExtensions.CommandArgs(args));
@@ -20,6 +22,7 @@ if (isAdmin) return await builder.RunAdminAsync(AdminExtensions.CommandArgs(args
 var app = builder.Build();
 app.MapHealth();
 app.MapTryIt();
+app.MapTelegram();
 await app.RunAsync();
 return 0;
 
