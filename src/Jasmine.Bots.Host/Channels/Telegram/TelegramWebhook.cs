@@ -12,7 +12,7 @@ public static class TelegramWebhook
     /// <summary>Updates are a few kilobytes; anything far bigger is not from Telegram.</summary>
     private const long MaxBodyBytes = 1 << 20;
 
-    internal static async Task<IResult> HandleAsync(HttpContext context, TelegramSecret secret, TelegramUpdateHandler handler, CancellationToken ct)
+    internal static async Task<IResult> HandleAsync(HttpContext context, TelegramSecret secret, TelegramUpdateHandler handler, ILogger<TelegramUpdateHandler> logger, CancellationToken ct)
     {
         // First, before reading a byte of the body: a forged request costs us nothing.
         if (!secret.Matches(context.Request.Headers[SecretHeader].ToString())) return Results.Unauthorized();
@@ -29,8 +29,17 @@ public static class TelegramWebhook
         }
         if (update is null) return Results.BadRequest();
 
-        // An exception here becomes a 500: Telegram then re-delivers, and the ledger lets the retry run.
-        await handler.HandleAsync(update, ct);
+        try
+        {
+            await handler.HandleAsync(update, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // A 500 makes Telegram re-deliver, and the ledger lets the retry run. Only the type is logged: the
+            // framework's own unhandled-exception log would print a message that may quote what she wrote.
+            logger.LogError("Telegram update failed with {ExceptionType}", e.GetType().Name);
+            return Results.StatusCode(StatusCodes.Status500InternalServerError);
+        }
         return Results.Ok();
     }
 }
