@@ -2,6 +2,7 @@ using Jasmine.Bots.Admin;
 using Jasmine.Bots.Channels.Outbox;
 using Jasmine.Bots.Channels.Signal;
 using Jasmine.Bots.Channels.Sms;
+using Jasmine.Bots.Channels.Telegram;
 using Jasmine.Bots.Channels.Try;
 using Jasmine.Bots.Conversations;
 using Jasmine.Bots.FollowUp;
@@ -21,6 +22,7 @@ builder.AddTwilioSms();
 builder.AddSignal();
 builder.AddJobs();
 builder.AddFollowUpAndAlerts();
+builder.AddTelegram();
 builder.AddAdmin();
 
 if (isAdmin) return await builder.RunAdminAsync(AdminExtensions.CommandArgs(args));
@@ -29,6 +31,7 @@ var app = builder.Build();
 app.MapHealth();
 app.MapTryIt();
 app.MapTwilioSms();
+app.MapTelegram();
 await app.RunAsync();
 return 0;
 

@@ -35,6 +35,9 @@ public sealed class JasmineFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
+        // Also as host settings: Program reads some of them (is a channel configured?) before the app is built,
+        // when the app configuration above is not applied yet.
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging =>
         {
             logging.SetMinimumLevel(LogLevel.Trace);

@@ -75,8 +75,7 @@ public sealed class OutboxDispatcher(
         foreach (var group in pending.GroupBy(p => p.Conversation))
         {
             if (_inFlight.ContainsKey(group.Key)) continue;
-            var items = group.ToList();
-            var head = items[0];
+            var head = group.First();
             if (head.NextAttemptAt > now)
             {
                 var until = head.NextAttemptAt - now;
@@ -89,8 +88,19 @@ public sealed class OutboxDispatcher(
                 await _slots.WaitAsync(ct);
                 try
                 {
-                    foreach (var item in items)
-                        if (!await SendOneAsync(item, ct)) break;
+                    // Read again now that this worker owns the conversation: the pass's list may predate the
+                    // previous worker's sends (resending them) or its reschedules (retrying before retry-after).
+                    // Then again until nothing is due, so replies queued meanwhile need no new pass.
+                    var more = true;
+                    while (more)
+                    {
+                        var due = outbox.PendingFor(group.Key);
+                        more = due.Count > 0;
+                        foreach (var item in due)
+                        {
+                            if (item.NextAttemptAt > time.GetUtcNow().UtcDateTime || !await SendOneAsync(item, ct)) { more = false; break; }
+                        }
+                    }
                 }
                 catch (OperationCanceledException) { }
                 catch (Exception e)

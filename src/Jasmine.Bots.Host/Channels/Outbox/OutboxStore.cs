@@ -19,8 +19,6 @@ public sealed class OutboxDoc
     public DateTime CreatedAt { get; set; }
     public DateTime NextAttemptAt { get; set; }
     public DateTime? SentAt { get; set; }
-    /// <summary>Who asked for it (a fan-out job, a case) so a re-run does not queue it twice.</summary>
-    public string? DedupKey { get; set; }
     public int PartsSent { get; set; }
 }
 
@@ -53,7 +51,7 @@ public sealed class OutboxStore(JasmineStore store)
     public void EnsureIndexes()
     {
         Items.EnsureIndex(o => o.Status);
-        Items.EnsureIndex(o => o.DedupKey);
+        Items.EnsureIndex(o => o.Conversation);
     }
 
     /// <summary>Queues messages for one address; with a <paramref name="dedupKey"/>, only the first call for that key does.</summary>
@@ -63,6 +61,7 @@ public sealed class OutboxStore(JasmineStore store)
         var ids = new List<long>();
         lock (Sequence)
         {
+            // One transaction for the key and a turn's replies: one write to the file, all or nothing.
             var db = store.Database;
             db.BeginTrans();
             try
@@ -101,8 +100,14 @@ public sealed class OutboxStore(JasmineStore store)
 
     public int DeleteKeysBefore(DateTime cutoff) => Keys.DeleteMany(k => k.At < cutoff);
 
+    // Sorted here rather than by LiteDB: its OrderBy builds a sort buffer per query, which under load costs more
+    // than the query itself; the index already narrows the documents to the few pending ones.
     public IReadOnlyList<OutboxDoc> Pending(int limit) =>
-        Items.Query().Where(o => o.Status == OutboxStatus.Pending).OrderBy(o => o.Id).Limit(limit).ToList();
+        Items.Find(o => o.Status == OutboxStatus.Pending).OrderBy(o => o.Id).Take(limit).ToList();
+
+    /// <summary>One conversation's pending messages, oldest first, as they are on disk now.</summary>
+    public IReadOnlyList<OutboxDoc> PendingFor(string conversation) =>
+        Items.Find(o => o.Conversation == conversation).Where(o => o.Status == OutboxStatus.Pending).OrderBy(o => o.Id).ToList();
 
     internal OutboxPayload Open(OutboxDoc doc) =>
         JsonSerializer.Deserialize<OutboxPayload>(store.Protector.UnprotectBytes(Purpose, doc.PayloadEnc))!;

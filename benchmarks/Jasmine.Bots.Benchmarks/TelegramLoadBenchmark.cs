@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Jasmine.Bots.Channels.Outbox;
+using Jasmine.Bots.Domain;
+using Jasmine.Bots.Members;
+using Jasmine.Bots.Tests.Fakes;
+using Jasmine.Bots.Tests.Telegram;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jasmine.Bots.Benchmarks;
+
+/// <summary>
+/// Webhook-to-reply latency under load: the real host on Kestrel (127.0.0.1), a fake Bot API answering at once,
+/// N members already joined, and screening messages POSTed to /channels/telegram at a fixed rate (open loop, so
+/// a slow host shows up as latency instead of silently lowering the rate). Each message screens a different
+/// number; the reply quoting it closes its measurement. Load generator, host and fake share one process.
+/// </summary>
+public static partial class TelegramLoadBenchmark
+{
+    private const string Token = "123456:BENCH-token";
+    private const string Secret = "bench_secret";
+    private const long FirstChat = 900_000_000;
+
+    public static async Task RunAsync(string[] args)
+    {
+        var rate = IntOption(args, "--rate", 1000);
+        var seconds = IntOption(args, "--seconds", 60);
+        var memberCount = IntOption(args, "--members", 200);
+        // Telegram opens at most 40 connections to a webhook by default (setWebhook max_connections).
+        var connections = IntOption(args, "--connections", 40);
+        var total = rate * seconds;
+
+        var sentAt = new long[total];
+        var latency = new double[total];
+        var replied = new int[total];
+        var webhookMs = new ConcurrentQueue<double>();
+        var errors = 0;
+        var duplicates = 0;
+
+        await using var bot = await FakeTelegramServer.StartAsync(Token, keepCalls: false);
+        bot.OnMessage = m =>
+        {
+            if (m.Text is null || ScreenedNumber().Match(m.Text) is not { Success: true } match) return;
+            var seq = int.Parse(match.Groups[1].Value + match.Groups[2].Value + match.Groups[3].Value, CultureInfo.InvariantCulture);
+            if (seq >= total) return;
+            if (Interlocked.Exchange(ref replied[seq], 1) == 1) { Interlocked.Increment(ref duplicates); return; }
+            latency[seq] = Stopwatch.GetElapsedTime(sentAt[seq], m.ReceivedTimestamp).TotalMilliseconds;
+        };
+
+        var dataDir = Path.Combine(Path.GetTempPath(), "jasmine-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDir);
+        await using var host = new BenchHost(new Dictionary<string, string?>
+        {
+            ["Jasmine:DataDirectory"] = dataDir,
+            ["Jasmine:Screening:PerHour"] = "1000000",
+            ["Jasmine:Conversations:LocalesDirectory"] = CompleteLocales.Directory,
+            ["Telegram:BotToken"] = Token,
+            ["Telegram:ApiBaseUrl"] = bot.BaseUrl,
+            ["Telegram:SecretToken"] = Secret,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        host.UseKestrel(0);
+        host.StartServer();
+        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        var members = host.Services.GetRequiredService<MemberService>();
+        for (var i = 0; i < memberCount; i++)
+            members.Join(members.CreateInvite(null, MemberRole.Member), Urns.Telegram(FirstChat + i), new NewMember("Member" + i, "en", "75", MemberRole.Member, null));
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = new Uri(address),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        var memoryBefore = Environment.WorkingSet;
+        Console.WriteLine($"telegram-load: {rate}/s for {seconds} s ({total} messages), {memberCount} members, {connections} webhook connections, {Environment.ProcessorCount} cores");
+
+        var clock = Stopwatch.StartNew();
+        var inFlight = new List<Task>(total);
+        var next = 0;
+        var peakWorkingSet = 0L;
+        while (next < total)
+        {
+            var due = Math.Min(total, (int)(clock.Elapsed.TotalSeconds * rate));
+            for (; next < due; next++) inFlight.Add(PostAsync(next));
+            if (next % 1000 < 50) peakWorkingSet = Math.Max(peakWorkingSet, Environment.WorkingSet);
+            await Task.Delay(1);
+        }
+        var sendingTook = clock.Elapsed;
+        await Task.WhenAll(inFlight);
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+        var drain = Stopwatch.StartNew();
+        while ((replied.Sum() < total - errors || !dispatcher.IsIdle) && drain.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(20);
+        var allDone = clock.Elapsed;
+        peakWorkingSet = Math.Max(peakWorkingSet, Environment.WorkingSet);
+
+        var answered = Enumerable.Range(0, total).Where(i => replied[i] == 1).Select(i => latency[i]).Order().ToArray();
+        var posts = webhookMs.Order().ToArray();
+        Console.WriteLine($"offered        {total / sendingTook.TotalSeconds,8:0} msg/s over {sendingTook.TotalSeconds:0.0} s");
+        Console.WriteLine($"answered       {answered.Length,8} of {total} ({answered.Length / allDone.TotalSeconds:0} replies/s end to end, {allDone.TotalSeconds:0.0} s incl. drain)");
+        Console.WriteLine($"webhook errors {errors,8}   duplicate replies {duplicates}   unanswered {total - answered.Length}");
+        Console.WriteLine($"webhook POST   p50 {P(posts, 0.50),7:0.0} ms   p99 {P(posts, 0.99),7:0.0} ms   max {P(posts, 1),7:0.0} ms");
+        Console.WriteLine($"POST → reply   p50 {P(answered, 0.50),7:0.0} ms   p99 {P(answered, 0.99),7:0.0} ms   max {P(answered, 1),7:0.0} ms");
+        Console.WriteLine($"memory         working set {memoryBefore / 1048576} MB before, {peakWorkingSet / 1048576} MB peak; GC heap {GC.GetTotalMemory(false) / 1048576} MB; gen2 collections {GC.CollectionCount(2)}");
+        try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
+
+        async Task PostAsync(int seq)
+        {
+            var chat = FirstChat + seq % memberCount;
+            var number = "0612" + seq.ToString("D6", CultureInfo.InvariantCulture);
+            var update = new JsonObject
+            {
+                ["update_id"] = 1_000_000 + seq,
+                ["message"] = new JsonObject
+                {
+                    ["message_id"] = seq + 1,
+                    ["from"] = new JsonObject { ["id"] = chat, ["is_bot"] = false, ["first_name"] = "M" },
+                    ["chat"] = new JsonObject { ["id"] = chat, ["type"] = "private", ["first_name"] = "M" },
+                    ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                    ["text"] = number,
+                },
+            };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/channels/telegram") { Content = new StringContent(update.ToJsonString(), Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", Secret);
+            sentAt[seq] = Stopwatch.GetTimestamp();
+            try
+            {
+                using var response = await http.SendAsync(request);
+                webhookMs.Enqueue(Stopwatch.GetElapsedTime(sentAt[seq]).TotalMilliseconds);
+                if (response.StatusCode != HttpStatusCode.OK) Interlocked.Increment(ref errors);
+            }
+            catch (Exception)
+            {
+                Interlocked.Increment(ref errors);
+            }
+        }
+    }
+
+    private static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1 < 0 ? 0 : (int)Math.Ceiling(q * sorted.Length) - 1)];
+
+    private static int IntOption(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) && value > 0 ? value : fallback;
+    }
+
+    // "+33 6 12 00 01 23: not signaled…" → 000123
+    [GeneratedRegex(@"\+33 6 12 (\d\d) (\d\d) (\d\d)")]
+    private static partial Regex ScreenedNumber();
+
+    /// <summary>The production composition (Program) with benchmark settings, served by Kestrel.</summary>
+    private sealed class BenchHost(Dictionary<string, string?> settings) : WebApplicationFactory<JasmineOptions> // any type of the host assembly: its Program is shadowed by ours
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Benchmark");
+            // Flows and locales are copied beside the binary; there is no project folder to find from here.
+            builder.UseContentRoot(AppContext.BaseDirectory);
+            foreach (var (key, value) in settings) builder.UseSetting(key, value);
+            builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+        }
+    }
+}

@@ -1,0 +1,241 @@
+using System.Net;
+using Jasmine.Bots.Channels.Outbox;
+using Jasmine.Bots.Members;
+using Jasmine.Bots.Storage;
+using Jasmine.Bots.Tests.Fakes;
+
+namespace Jasmine.Bots.Tests.Telegram;
+
+/// <summary>End to end: webhook JSON in, Bot API calls out, through the real host, outbox and a fake Bot API.</summary>
+public sealed class TelegramChannelTests : IAsyncLifetime
+{
+    private const long Amina = 424242001;
+    private TelegramTestHost _t = null!;
+
+    public async Task InitializeAsync() => _t = await TelegramTestHost.StartAsync(new() { ["Jasmine:Screening:PerHour"] = "1000" });
+    public async Task DisposeAsync() => await _t.DisposeAsync();
+
+    [Fact]
+    public async Task A_person_joins_with_start_and_her_code_and_picks_her_language_with_a_button()
+    {
+        var code = _t.Host.NewInvite();
+        var first = await _t.SayAsync(Amina, "/start " + code);
+        var languages = Assert.Single(first, m => m.Buttons.Count > 0);
+        // Telegram.Bot spells it "Html"; Telegram reads parse_mode without regard to case.
+        Assert.Equal("html", languages.ParseMode, ignoreCase: true);
+        Assert.Contains(languages.Buttons, b => b.Label == "English" && b.Data == "lang:en");
+        Assert.Equal(5, languages.ButtonRows); // ten short labels, two to a row
+
+        var consent = await _t.TapAsync(Amina, "English");
+        Assert.Contains("Before we start", TelegramTestHost.Texts(consent));
+        Assert.Contains(_t.Bot.CallsTo("answerCallbackQuery"), c => c.Body["callback_query_id"]!.GetValue<string>().StartsWith("cq", StringComparison.Ordinal));
+
+        await _t.TapAsync(Amina, "Yes");
+        await _t.SayAsync(Amina, "Amina");
+        var welcome = await _t.SayAsync(Amina, "93200");
+        Assert.Contains("welcome", TelegramTestHost.Texts(welcome));
+
+        var member = _t.Host.Get<MemberService>().FindByAddress(Urns.Telegram(Amina));
+        Assert.NotNull(member);
+        Assert.Equal("en", member.Language);
+        Assert.Equal("93", member.Departement);
+    }
+
+    [Fact]
+    public async Task A_member_checking_a_classified_number_is_told_its_classification()
+    {
+        await _t.JoinAsync(Amina);
+        await _t.AdminAsync("classify", "+33612345678", "very-dangerous");
+        var answer = await _t.SayAsync(Amina, "is 06 12 34 56 78 safe?");
+        Assert.Contains("+33 6 12 34 56 78: VERY DANGEROUS", TelegramTestHost.Texts(answer));
+    }
+
+    [Fact]
+    public async Task A_shared_contact_is_screened_even_without_the_plus()
+    {
+        await _t.JoinAsync(Amina);
+        await _t.AdminAsync("classify", "+33612345678", "risky");
+        var answer = await _t.ExchangeAsync(Amina, () => _t.SendAsync(Updates.Contact(_t.NextUpdateId(), Amina, "33612345678")));
+        Assert.Contains("+33 6 12 34 56 78: RISKY", TelegramTestHost.Texts(answer));
+    }
+
+    [Fact]
+    public async Task A_whole_report_can_be_made_with_buttons()
+    {
+        await _t.JoinAsync(Amina);
+        await _t.SayAsync(Amina, "/report");
+        await _t.SayAsync(Amina, "06 11 22 33 44");
+        await _t.TapAsync(Amina, "Yes, that's all");
+        await _t.TapAsync(Amina, "Theft");
+        await _t.TapAsync(Amina, "Confirm");
+        await _t.TapAsync(Amina, "Today");
+        await _t.TapAsync(Amina, "Skip");
+        await _t.TapAsync(Amina, "Skip");
+        var summary = await _t.TapAsync(Amina, "No thanks");
+        Assert.Contains("Summary", TelegramTestHost.Texts(summary));
+        var saved = await _t.TapAsync(Amina, "Send");
+        Assert.Contains("is saved", TelegramTestHost.Texts(saved));
+        Assert.Equal(1, _t.Host.Get<JasmineStore>().Reports.Count());
+        // Every press got its spinner stopped.
+        Assert.True(_t.Bot.CallsTo("answerCallbackQuery").Count >= 9);
+    }
+
+    [Fact]
+    public async Task A_pseudonym_with_markup_comes_back_escaped_and_the_message_still_renders()
+    {
+        await _t.SayAsync(Amina, "/start " + _t.Host.NewInvite());
+        await _t.TapAsync(Amina, "English");
+        await _t.TapAsync(Amina, "Yes");
+        await _t.SayAsync(Amina, "<b>Lili & co</b>");
+        var welcome = await _t.SayAsync(Amina, "75");
+        var text = TelegramTestHost.Texts(welcome);
+        Assert.Contains("&lt;b&gt;Lili &amp; co&lt;/b&gt;", text);
+        Assert.DoesNotContain("<b>", text);
+    }
+
+    [Fact]
+    public async Task A_429_is_retried_after_retry_after_and_the_message_arrives_once()
+    {
+        await _t.JoinAsync(Amina);
+        _t.Bot.FailNext("sendMessage", 1, FakeTelegramServer.TooManyRequests(retryAfter: 1));
+        var refusedAt = System.Diagnostics.Stopwatch.StartNew();
+        var answer = await _t.SayAsync(Amina, "06 98 76 54 32");
+        Assert.True(refusedAt.Elapsed >= TimeSpan.FromSeconds(0.9), $"Resent after {refusedAt.Elapsed.TotalSeconds:0.00} s, before retry_after.");
+        Assert.Single(answer, m => m.Text!.Contains("+33 6 98 76 54 32: not signaled", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_storm_of_server_errors_loses_nothing_and_duplicates_nothing()
+    {
+        await _t.JoinAsync(Amina);
+        _t.Bot.FailNext("sendMessage", 3, FakeTelegramServer.ServerError());
+        var answer = await _t.ExchangeAsync(Amina, async () =>
+        {
+            await _t.SendTextAsync(Amina, "06 98 76 54 31");
+            await _t.SendTextAsync(Amina, "06 98 76 54 32");
+            await _t.WaitUntilSentAsync(TimeSpan.FromSeconds(20));
+        });
+        var results = answer.Where(m => m.Text!.Contains(": not signaled", StringComparison.Ordinal)).Select(m => m.Text![..17]).ToList();
+        Assert.Equal(["+33 6 98 76 54 31", "+33 6 98 76 54 32"], results);
+    }
+
+    [Fact]
+    public async Task A_person_who_blocked_the_bot_is_marked_unreachable_and_not_retried()
+    {
+        await _t.JoinAsync(Amina);
+        _t.Bot.FailNext("sendMessage", 1, FakeTelegramServer.Blocked());
+        var before = _t.Bot.CallsTo("sendMessage").Count;
+        await _t.SendTextAsync(Amina, "06 98 76 54 32");
+        await _t.WaitUntilSentAsync();
+        Assert.True(_t.Host.Get<MemberService>().Address(Urns.Telegram(Amina))!.Unreachable);
+        Assert.Equal(1, _t.Host.Get<OutboxStore>().CountByStatus(OutboxStatus.Failed));
+        // The refused reply was not retried, and the rest of that turn's replies were given up too (or sent once).
+        Assert.True(_t.Bot.CallsTo("sendMessage").Count - before <= 2);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("wrong-secret")]
+    [InlineData("test_secret-Token_012345678")]
+    public async Task A_forged_or_missing_secret_is_refused_and_nothing_is_processed(string? secret)
+    {
+        var response = await _t.PostAsync(Updates.Text(_t.NextUpdateId(), Amina, "/start " + _t.Host.NewInvite()), secret);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await Task.Delay(200);
+        Assert.Empty(_t.Bot.Messages);
+        var store = _t.Host.Get<JasmineStore>();
+        Assert.Equal(0, store.Conversations.Count());
+        Assert.Equal(0, store.Database.GetCollection("inbound").Count());
+        Assert.Equal(0, store.Database.GetCollection("outbox").Count());
+    }
+
+    [Fact]
+    public async Task A_replayed_update_is_processed_once()
+    {
+        var update = Updates.Text(_t.NextUpdateId(), Amina, "/start " + _t.Host.NewInvite());
+        await _t.ExchangeAsync(Amina, async () =>
+        {
+            await _t.SendAsync(update);
+            await _t.SendAsync(update);
+        });
+        await _t.SendAsync(update);
+        await _t.WaitUntilSentAsync();
+        Assert.Single(_t.Bot.MessagesTo(Amina));
+    }
+
+    [Fact]
+    public async Task Group_messages_and_bad_json_get_no_answer()
+    {
+        await _t.SendAsync(Updates.GroupText(_t.NextUpdateId(), -100123, Amina, "/start " + _t.Host.NewInvite()));
+        var bad = await _t.PostAsync(new System.Text.Json.Nodes.JsonObject { ["update_id"] = "not a number" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        await _t.WaitUntilSentAsync();
+        Assert.Empty(_t.Bot.Messages);
+        Assert.Equal(0, _t.Host.Get<JasmineStore>().Conversations.Count());
+    }
+
+    [Fact]
+    public async Task Set_webhook_gives_telegram_the_url_and_secret_then_commands_and_profile_in_every_language()
+    {
+        var output = await _t.AdminAsync("telegram", "set-webhook", "https://bot.example.org");
+        Assert.Equal("https://bot.example.org/channels/telegram", _t.Bot.WebhookUrl);
+        Assert.Equal(TelegramTestHost.Secret, _t.Bot.WebhookSecret);
+        var setWebhook = Assert.Single(_t.Bot.CallsTo("setWebhook"));
+        Assert.Equal(["message", "callback_query"], setWebhook.Body["allowed_updates"]!.AsArray().Select(u => u!.GetValue<string>()));
+
+        var commands = _t.Bot.CallsTo("setMyCommands");
+        Assert.Equal(11, commands.Count);
+        var languages = commands.Select(c => c.Body["language_code"]?.GetValue<string>()).Where(l => l is not null).ToHashSet();
+        Assert.Equal(10, languages.Count);
+        var defaults = Assert.Single(commands, c => c.Body["language_code"] is null);
+        Assert.Contains(defaults.Body["commands"]!.AsArray(), c => c!["command"]!.GetValue<string>() == "report" && c["description"]!.GetValue<string>() == "Signaler un agresseur");
+        Assert.All(commands, c => Assert.Equal(8, c.Body["commands"]!.AsArray().Count));
+        Assert.Equal(11, _t.Bot.CallsTo("setMyName").Count);
+        Assert.Equal(11, _t.Bot.CallsTo("setMyDescription").Count);
+        Assert.Equal(11, _t.Bot.CallsTo("setMyShortDescription").Count);
+        Assert.DoesNotContain(TelegramTestHost.Token, output);
+        Assert.DoesNotContain(TelegramTestHost.Secret, output);
+
+        await _t.AdminAsync("telegram", "set-commands");
+        Assert.Equal(22, _t.Bot.CallsTo("setMyCommands").Count);
+        await _t.AdminAsync("telegram", "delete-webhook");
+        Assert.Null(_t.Bot.WebhookUrl);
+    }
+
+    [Theory]
+    [InlineData("set-webhook")]
+    [InlineData("set-webhook", "http://bot.example.org")]
+    [InlineData("set-webhook", "https://bot.example.org:8080/hook")]
+    [InlineData("delete-webhook", "now")]
+    [InlineData("fly")]
+    public async Task Bad_telegram_command_arguments_print_the_usage(params string[] args)
+    {
+        var output = new StringWriter();
+        var code = await _t.Host.Get<Admin.AdminCommands>().RunAsync(["telegram", .. args], output, CancellationToken.None);
+        Assert.Equal(2, code);
+        Assert.Contains("usage: telegram", output.ToString());
+        Assert.Empty(_t.Bot.Calls);
+    }
+
+    [Fact]
+    public async Task Neither_the_token_nor_chat_ids_nor_numbers_nor_texts_reach_the_logs()
+    {
+        await _t.JoinAsync(Amina, pseudonym: "Secretname");
+        await _t.AdminAsync("classify", "+33612345678", "very-dangerous");
+        _t.Bot.FailNext("sendMessage", 1, FakeTelegramServer.TooManyRequests(1));
+        await _t.SayAsync(Amina, "06 12 34 56 78");
+        _t.Bot.FailNext("sendMessage", 1, FakeTelegramServer.ServerError());
+        await _t.ExchangeAsync(Amina, async () =>
+        {
+            await _t.SendAsync(Updates.Contact(_t.NextUpdateId(), Amina, "33698765432"));
+            await _t.WaitUntilSentAsync(TimeSpan.FromSeconds(15));
+        });
+        await _t.PostAsync(Updates.Text(_t.NextUpdateId(), Amina, "forged 0611111111"), "nope");
+
+        var logs = _t.Host.Logs.All;
+        Assert.NotEmpty(logs);
+        foreach (var secret in new[] { TelegramTestHost.Token, "TEST-token", TelegramTestHost.Secret, Amina.ToString(), "612345678", "12 34 56 78", "698765432", "0611111111", "Secretname", "VERY DANGEROUS" })
+            Assert.DoesNotContain(secret, logs);
+    }
+}
