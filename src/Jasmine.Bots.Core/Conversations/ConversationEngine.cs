@@ -2,6 +2,8 @@ using Jasmine.Bots.Localization;
 
 namespace Jasmine.Bots.Conversations;
 
+public sealed record EngineResult(IReadOnlyList<Reply> Replies, string? MemberId);
+
 public sealed record EngineOptions
 {
     /// <summary>Steps one turn may run before the engine gives up (a loop in a flow must not hang a channel).</summary>
@@ -26,7 +28,11 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
     public FlowSet Flows => flows;
     public Locales Locales => locales;
 
-    public IReadOnlyList<Reply> Handle(ConversationState state, Inbound input, IFlowHost host, string? memberId, string address, DateTimeOffset now)
+    public IReadOnlyList<Reply> Handle(ConversationState state, Inbound input, IFlowHost host, string? memberId, string address, DateTimeOffset now) =>
+        Run(state, input, host, memberId, address, now).Replies;
+
+    /// <summary>One turn; also tells who is speaking at its end (a join creates a member, an erase removes one).</summary>
+    public EngineResult Run(ConversationState state, Inbound input, IFlowHost host, string? memberId, string address, DateTimeOffset now)
     {
         var ctx = new TurnContext(state, locales, input with { Text = Clean(input.Text) }, now) { MemberId = memberId, Address = address };
         try
@@ -40,7 +46,7 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         }
         state.UpdatedAt = now;
         if (ctx.Replies.Count == 0) ctx.Say("help.short");
-        return Merge(ctx.Replies);
+        return new EngineResult(Merge(ctx.Replies), ctx.MemberId);
     }
 
     /// <summary>

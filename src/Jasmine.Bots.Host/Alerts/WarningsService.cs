@@ -85,7 +85,7 @@ public sealed class WarningsService(
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         Fanouts.Insert(doc);
-        Jobs.Enqueue<WarningJobs>(j => j.Run(doc.Id));
+        store.AfterCommit(() => Jobs.Enqueue<WarningJobs>(j => j.Run(doc.Id)));
         return doc;
     }
 

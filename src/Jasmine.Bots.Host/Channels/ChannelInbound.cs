@@ -7,7 +7,7 @@ namespace Jasmine.Bots.Channels;
 /// What every channel does with a message from a person: drop re-deliveries, run the turn, queue the replies in
 /// the durable outbox (on the same channel), then remember the message as handled.
 /// </summary>
-public sealed class ChannelInbound(InboundLedger ledger, TurnProcessor turns, Outbox.Outbox outbox, Members.MemberService members, IEnumerable<IInboundInterceptor> interceptors)
+public sealed class ChannelInbound(InboundLedger ledger, TurnProcessor turns, Outbox.Outbox outbox, IEnumerable<IInboundInterceptor> interceptors)
 {
     /// <summary>Staff chats and the like answer outside the member flows.</summary>
     public IReadOnlyList<Reply>? Intercept(string urn, Inbound input)
@@ -23,10 +23,18 @@ public sealed class ChannelInbound(InboundLedger ledger, TurnProcessor turns, Ou
         if (!ledger.TryBegin(channel, externalId, out var key)) return false;
         try
         {
-            var replies = Intercept(urn, input) ?? await turns.HandleAsync(urn, input, ct);
-            var language = members.FindByAddress(urn)?.Language ?? "fr";
-            outbox.Send(urn, replies.Select(r => OutboundMessage.From(r, language)));
-            ledger.Complete(key);
+            if (Intercept(urn, input) is { } staffReplies)
+            {
+                outbox.Send(urn, staffReplies.Select(r => OutboundMessage.From(r, "fr")));
+                ledger.Complete(key);
+                return true;
+            }
+            // Replies queued and the message marked handled in the turn's own transaction.
+            await turns.HandleAsync(urn, input, outcome =>
+            {
+                outbox.Send(urn, outcome.Replies.Select(r => OutboundMessage.From(r, outcome.Language)));
+                ledger.Complete(key);
+            }, ct);
             return true;
         }
         catch

@@ -34,7 +34,8 @@ public sealed class InboundLedger(JasmineStore store, TimeProvider time)
     public void Complete(string key)
     {
         Seen.Upsert(new InboundDoc { Id = key, At = time.GetUtcNow().UtcDateTime });
-        _inProgress.TryRemove(key, out _);
+        // Released only once the record is committed: a re-delivery in between must still find it reserved.
+        store.AfterCommit(() => _inProgress.TryRemove(key, out _));
     }
 
     /// <summary>The turn failed before its replies were queued: let the channel's re-delivery run it again.</summary>

@@ -8,17 +8,27 @@ namespace Jasmine.Bots.Conversations;
 /// conversation never overlap (two quick taps must not fork her report).
 /// </summary>
 public sealed class TurnProcessor(ConversationEngine engine, ConversationStore conversations, MemberService members, BotFlowHost host,
-    IEnumerable<ITurnInterceptor> interceptors, TimeProvider time, ILogger<TurnProcessor> logger)
+    IEnumerable<ITurnInterceptor> interceptors, Storage.JasmineStore store, TimeProvider time, ILogger<TurnProcessor> logger)
 {
     private readonly SemaphoreSlim[] _locks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
-    public async Task<IReadOnlyList<Reply>> HandleAsync(string urn, Inbound input, CancellationToken ct = default)
+    /// <summary>
+    /// Runs one turn. <paramref name="withinTurn"/> runs in the same lock and the same store transaction (the
+    /// channel queues the replies and records the message as handled there): one write to disk per message,
+    /// and either all of it happened or none.
+    /// </summary>
+    public async Task<TurnOutcome> HandleAsync(string urn, Inbound input, Action<TurnOutcome>? withinTurn = null, CancellationToken ct = default)
     {
         var gate = _locks[(uint)StringComparer.Ordinal.GetHashCode(urn) % _locks.Length];
         await gate.WaitAsync(ct);
         try
         {
-            return Handle(urn, input);
+            return store.InTransaction(() =>
+            {
+                var outcome = Handle(urn, input);
+                withinTurn?.Invoke(outcome);
+                return outcome;
+            });
         }
         finally
         {
@@ -26,7 +36,7 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
         }
     }
 
-    private IReadOnlyList<Reply> Handle(string urn, Inbound input)
+    private TurnOutcome Handle(string urn, Inbound input)
     {
         var now = time.GetUtcNow();
         var member = members.FindByAddress(urn);
@@ -34,10 +44,17 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
         if (member is not null && state.Language != member.Language && !state.InFlow) state.Language = member.Language;
 
         IReadOnlyList<Reply> replies;
+        var memberId = member?.Id;
         try
         {
-            replies = interceptors.Select(i => i.TryHandle(urn, input, state)).FirstOrDefault(r => r is not null)
-                ?? engine.Handle(state, input, host, member?.Id, urn, now);
+            var intercepted = interceptors.Select(i => i.TryHandle(urn, input, state)).FirstOrDefault(r => r is not null);
+            if (intercepted is not null) replies = intercepted;
+            else
+            {
+                var result = engine.Run(state, input, host, member?.Id, urn, now);
+                replies = result.Replies;
+                memberId = result.MemberId;
+            }
         }
         catch (Exception e)
         {
@@ -48,18 +65,20 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
         }
 
         // A stranger who is not in the middle of joining leaves nothing behind.
-        var stillMember = members.FindByAddress(urn);
-        if (stillMember is null && !state.InFlow) conversations.Delete(urn);
+        if (memberId is null && !state.InFlow) conversations.Delete(urn);
         else conversations.Save(urn, state);
         // Day precision is enough for "active members" and saves a write per message.
-        if (stillMember is not null && stillMember.LastSeenAt.Date != now.UtcDateTime.Date)
+        if (memberId is not null && member is not null && memberId == member.Id && member.LastSeenAt.Date != now.UtcDateTime.Date)
         {
-            stillMember.LastSeenAt = now.UtcDateTime;
-            members.Update(stillMember);
+            member.LastSeenAt = now.UtcDateTime;
+            members.Update(member);
         }
-        return replies;
+        return new TurnOutcome(replies, state.Language, memberId);
     }
 }
+
+/// <summary>What a turn produced: the replies, in her language, and who she is now (she may have just joined or left).</summary>
+public sealed record TurnOutcome(IReadOnlyList<Reply> Replies, string Language, string? MemberId);
 
 /// <summary>Answers a turn before the flows when the turn is about something else (e.g. "1" right after a discreet notice).</summary>
 public interface ITurnInterceptor

@@ -56,7 +56,7 @@ public sealed class CaseService(
         };
         Cases.Insert(doc);
         store.Increment($"cases.opened:{doc.CreatedAt:yyyy-MM}");
-        Jobs.Enqueue<CaseJobs>(j => j.Route(doc.Id));
+        store.AfterCommit(() => Jobs.Enqueue<CaseJobs>(j => j.Route(doc.Id)));
     }
 
     public void Recover(IBackgroundJobClient jobs)

@@ -17,8 +17,6 @@ public sealed class RetentionOptions
     public int ConversationIdleDays { get; set; } = 7;
     /// <summary>A report started but never confirmed is erased after this many hours.</summary>
     public int UnconfirmedReportHours { get; set; } = 72;
-    /// <summary>Screening rate-limit traces are kept one day.</summary>
-    public int RateTraceHours { get; set; } = 24;
     /// <summary>Inbound de-duplication ids and job keys are kept this long.</summary>
     public int LedgerDays { get; set; } = 14;
     /// <summary>Discreet notices not opened are erased after this many days.</summary>
@@ -37,13 +35,12 @@ public sealed class RetentionJob(JasmineStore store, ConversationStore conversat
         var now = time.GetUtcNow().UtcDateTime;
         var idle = conversations.DeleteIdleSince(now.AddDays(-o.ConversationIdleDays));
         var reports = conversations.DeleteUnfinishedReports(now.AddHours(-o.UnconfirmedReportHours));
-        var rates = store.Rates.DeleteMany(r => r.Hour < now.AddHours(-o.RateTraceHours));
         var ledger = inbound.DeleteOlderThan(now.AddDays(-o.LedgerDays)) + outbox.DeleteKeysBefore(now.AddDays(-o.LedgerDays)) + outbox.DeleteFinishedBefore(now.AddDays(-o.LedgerDays));
         var contacts = cases.EraseClosedContacts(now);
         var watches = warnings.DeleteExpiredWatches(now);
         var notices = notifier.DeleteOlderThan(now.AddDays(-o.NoticeDays));
         foreach (var extra in store.RetentionTasks) extra(now);
-        logger.LogInformation("Retention: {Idle} idle conversations, {Reports} unconfirmed reports, {Rates} rate traces, {Ledger} ledger entries, {Contacts} closed-case contacts, {Watches} watches, {Notices} notices erased",
-            idle, reports, rates, ledger, contacts, watches, notices);
+        logger.LogInformation("Retention: {Idle} idle conversations, {Reports} unconfirmed reports, {Ledger} ledger entries, {Contacts} closed-case contacts, {Watches} watches, {Notices} notices erased",
+            idle, reports, ledger, contacts, watches, notices);
     }
 }

@@ -90,42 +90,31 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
     }
 
     /// <summary>Joins with a code: the code is spent and the member created in one transaction.</summary>
-    public MemberDoc? Join(string code, string urn, NewMember details)
+    public MemberDoc? Join(string code, string urn, NewMember details) => store.InTransaction(() =>
     {
-        var db = store.Database;
-        db.BeginTrans();
-        try
+        var invite = FindValidInvite(code);
+        if (invite is null || Address(urn) is not null) return null;
+        var now = time.GetUtcNow().UtcDateTime;
+        var member = new MemberDoc
         {
-            var invite = FindValidInvite(code);
-            if (invite is null || Address(urn) is not null) { db.Rollback(); return null; }
-            var now = time.GetUtcNow().UtcDateTime;
-            var member = new MemberDoc
-            {
-                Id = Guid.NewGuid().ToString("N"),
-                PseudonymEnc = store.Protector.Protect(PseudonymPurpose, details.Pseudonym),
-                Language = details.Language,
-                Departement = details.Departement,
-                Role = invite.Role,
-                Status = MemberStatus.Active,
-                InvitedBy = invite.IssuedBy,
-                JoinedAt = now,
-                LastSeenAt = now,
-            };
-            store.Members.Insert(member);
-            LinkAddress(member.Id, urn, now);
-            invite.UsedBy = member.Id;
-            invite.UsedAt = now;
-            store.Invites.Update(invite);
-            db.Commit();
-            store.Increment($"members.joined:{now:yyyy-MM}");
-            return member;
-        }
-        catch
-        {
-            db.Rollback();
-            throw;
-        }
-    }
+            Id = Guid.NewGuid().ToString("N"),
+            PseudonymEnc = store.Protector.Protect(PseudonymPurpose, details.Pseudonym),
+            Language = details.Language,
+            Departement = details.Departement,
+            Role = invite.Role,
+            Status = MemberStatus.Active,
+            InvitedBy = invite.IssuedBy,
+            JoinedAt = now,
+            LastSeenAt = now,
+        };
+        store.Members.Insert(member);
+        LinkAddress(member.Id, urn, now);
+        invite.UsedBy = member.Id;
+        invite.UsedAt = now;
+        store.Invites.Update(invite);
+        store.Increment($"members.joined:{now:yyyy-MM}");
+        return member;
+    });
 
     public void LinkAddress(string memberId, string urn, DateTime now)
     {
@@ -140,28 +129,23 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
     }
 
     /// <summary>Erases her and every way to reach her; her reports stay for the others' safety, detached from her.</summary>
-    public void Erase(string memberId)
+    public void Erase(string memberId) => store.InTransaction(() =>
     {
-        var db = store.Database;
-        db.BeginTrans();
-        try
+        store.Addresses.DeleteMany(a => a.MemberId == memberId);
+        foreach (var report in store.Reports.Find(r => r.ReporterId == memberId).ToList())
         {
-            store.Addresses.DeleteMany(a => a.MemberId == memberId);
-            foreach (var report in store.Reports.Find(r => r.ReporterId == memberId).ToList())
-            {
-                report.ReporterId = null;
-                report.ContactHowEnc = null;
-                report.ContactWhenEnc = null;
-                store.Reports.Update(report);
-            }
-            store.Invites.DeleteMany(i => i.IssuedBy == memberId && i.UsedBy == null);
-            store.Members.Delete(memberId);
-            db.Commit();
+            report.ReporterId = null;
+            report.ContactHowEnc = null;
+            report.ContactWhenEnc = null;
+            store.Reports.Update(report);
         }
-        catch
+        store.Invites.DeleteMany(i => i.IssuedBy == memberId && i.UsedBy == null);
+        // The members she vouched for stay members; the link to her goes with her.
+        foreach (var invited in store.Members.Find(m => m.InvitedBy == memberId).ToList())
         {
-            db.Rollback();
-            throw;
+            invited.InvitedBy = null;
+            store.Members.Update(invited);
         }
-    }
+        store.Members.Delete(memberId);
+    });
 }

@@ -11,21 +11,22 @@ public sealed record ScreeningResult(Identifier Identifier, Classification? Clas
 
 public sealed class ScreeningService(JasmineStore store, ProfileService profiles, IOptions<JasmineOptions> options, TimeProvider time)
 {
-    /// <summary>Counts one look-up against her hourly allowance; false when she has used it up.</summary>
+    // Kept in memory only: a trace of who screened how much is not worth a write per message, nor worth keeping.
+    // A restart resets the allowance, which costs an enumerator one hour at most.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private long _hour;
+
+    /// <summary>Counts look-ups against her hourly allowance; false when she has used it up.</summary>
     public bool TryConsume(string memberId, int count)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var hour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0, DateTimeKind.Utc);
-        // The trace is keyed by a hash so the rate table cannot be joined to members by a reader of the file.
-        var id = store.Protector.Hash("rate", $"{memberId}:{hour:yyyyMMddHH}");
-        lock (store)
-        {
-            var doc = store.Rates.FindById(id) ?? new RateDoc { Id = id, Hour = hour };
-            if (doc.Count + count > options.Value.Screening.PerHour) return false;
-            doc.Count += count;
-            store.Rates.Upsert(doc);
-            return true;
-        }
+        var hour = now.Ticks / TimeSpan.TicksPerHour;
+        if (Interlocked.Exchange(ref _hour, hour) != hour) _counts.Clear();
+        var limit = options.Value.Screening.PerHour;
+        var granted = false;
+        _counts.AddOrUpdate(memberId, _ => { granted = count <= limit; return granted ? count : 0; },
+            (_, used) => { granted = used + count <= limit; return granted ? used + count : used; });
+        return granted;
     }
 
     public ScreeningResult Screen(Identifier identifier)

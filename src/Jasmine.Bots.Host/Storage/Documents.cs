@@ -118,10 +118,3 @@ public sealed class CounterDoc
     [BsonId] public string Id { get; set; } = "";
     public long Count { get; set; }
 }
-
-public sealed class RateDoc
-{
-    [BsonId] public string Id { get; set; } = "";
-    public int Count { get; set; }
-    public DateTime Hour { get; set; }
-}

@@ -39,7 +39,6 @@ public sealed class JasmineStore : IDisposable
     public ILiteCollection<ReportDoc> Reports => _db.GetCollection<ReportDoc>("reports");
     public ILiteCollection<ConversationDoc> Conversations => _db.GetCollection<ConversationDoc>("conversations");
     public ILiteCollection<CounterDoc> Counters => _db.GetCollection<CounterDoc>("counters");
-    public ILiteCollection<RateDoc> Rates => _db.GetCollection<RateDoc>("rates");
 
     public bool IsOpen()
     {
@@ -47,24 +46,67 @@ public sealed class JasmineStore : IDisposable
         catch (ObjectDisposedException) { return false; }
     }
 
-    /// <summary>Counters are the only statistics kept: category × month, never who.</summary>
-    public void Increment(string counter, long by = 1)
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction, or inside the caller's when there is one (LiteDB transactions
+    /// belong to a thread and do not nest: an inner commit would commit the outer work half-done).
+    /// </summary>
+    public T InTransaction<T>(Func<T> work)
     {
-        var col = Counters;
-        // LiteDB serialises writers; read-modify-write inside one transaction keeps the count exact.
-        _db.BeginTrans();
+        if (!_db.BeginTrans()) return work();
+        _depth++;
         try
         {
-            var doc = col.FindById(counter) ?? new CounterDoc { Id = counter };
-            doc.Count += by;
-            col.Upsert(doc);
+            var result = work();
             _db.Commit();
+            _depth--;
+            RunAfterCommit();
+            return result;
         }
         catch
         {
+            _depth--;
+            _afterCommit?.Clear();
             _db.Rollback();
             throw;
         }
+    }
+
+    [ThreadStatic] private static List<Action>? _afterCommit;
+    [ThreadStatic] private static int _depth;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once the surrounding transaction is committed (at once when there is none):
+    /// a job enqueued mid-turn must not run before what it reads is on disk.
+    /// </summary>
+    public void AfterCommit(Action action)
+    {
+        if (_depth > 0) (_afterCommit ??= []).Add(action);
+        else action();
+    }
+
+    private static void RunAfterCommit()
+    {
+        if (_afterCommit is not { Count: > 0 } actions) return;
+        var copy = actions.ToList();
+        actions.Clear();
+        foreach (var a in copy) a();
+    }
+
+    public void InTransaction(Action work) => InTransaction(() => { work(); return 0; });
+
+    /// <summary>Counters are the only statistics kept: category × month, never who. The increment runs inside the engine's write lock.</summary>
+    public void Increment(string counter, long by = 1)
+    {
+        var col = Counters;
+        InTransaction(() =>
+        {
+            if (col.UpdateMany(BsonExpression.Create("{ Count: $.Count + @0 }", new BsonValue(by)), BsonExpression.Create("_id = @0", new BsonValue(counter))) > 0) return;
+            try { col.Insert(new CounterDoc { Id = counter, Count = by }); }
+            catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+            {
+                col.UpdateMany(BsonExpression.Create("{ Count: $.Count + @0 }", new BsonValue(by)), BsonExpression.Create("_id = @0", new BsonValue(counter)));
+            }
+        });
     }
 
     /// <summary>Features with data of their own add their erasure here (run by the retention job).</summary>

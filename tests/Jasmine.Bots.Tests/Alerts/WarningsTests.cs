@@ -104,13 +104,12 @@ public sealed class WarningsTests : IDisposable
     }
 
     [Fact]
-    public async Task Retention_erases_idle_conversations_unfinished_reports_and_rate_traces()
+    public async Task Retention_erases_idle_conversations_and_unfinished_reports_but_keeps_members()
     {
         using var host = new JasmineFactory(new()
         {
             ["Jasmine:Retention:ConversationIdleDays"] = "0",
             ["Jasmine:Retention:UnconfirmedReportHours"] = "0",
-            ["Jasmine:Retention:RateTraceHours"] = "0",
         });
         var chat = host.Chat("forgetful");
         await chat.Join(host.NewInvite());
@@ -119,11 +118,9 @@ public sealed class WarningsTests : IDisposable
         await chat.Send("0622222222");
         var store = host.Get<JasmineStore>();
         Assert.True(store.Conversations.Count() > 0);
-        Assert.True(store.Rates.Count() > 0);
         await Task.Delay(50);
         host.Services.GetRequiredService<RetentionJob>().Run();
         Assert.Equal(0, store.Conversations.Count());
-        Assert.Equal(0, store.Rates.Count());
         Assert.Equal(1, store.Members.Count());
     }
 }

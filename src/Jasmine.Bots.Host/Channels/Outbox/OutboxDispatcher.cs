@@ -179,11 +179,12 @@ public sealed class OutboxDispatcher(
 }
 
 /// <summary>Puts replies in the outbox and wakes the dispatcher: the one way any feature sends anything.</summary>
-public sealed class Outbox(OutboxStore store, OutboxDispatcher dispatcher, TimeProvider time)
+public sealed class Outbox(OutboxStore store, JasmineStore database, OutboxDispatcher dispatcher, TimeProvider time)
 {
     public void Send(string urn, IEnumerable<OutboundMessage> messages, string? dedupKey = null)
     {
         store.Add(urn, messages, time.GetUtcNow().UtcDateTime, dedupKey);
-        dispatcher.Wake();
+        // Inside a turn the messages are on disk only at commit: the dispatcher must look after that.
+        database.AfterCommit(dispatcher.Wake);
     }
 }

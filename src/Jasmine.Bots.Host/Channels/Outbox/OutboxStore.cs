@@ -35,7 +35,6 @@ public sealed class OutboxKeyDoc
 public sealed class OutboxStore(JasmineStore store)
 {
     private const string Purpose = "outbox";
-    private static readonly object Sequence = new();
 
     private ILiteCollection<OutboxDoc> Items
     {
@@ -59,40 +58,29 @@ public sealed class OutboxStore(JasmineStore store)
     {
         var conversation = store.Protector.Hash("conversation.outbox", urn);
         var ids = new List<long>();
-        lock (Sequence)
+        // One transaction for the key and a turn's replies (or the caller's, for a whole turn): all or nothing.
+        store.InTransaction(() =>
         {
-            // One transaction for the key and a turn's replies: one write to the file, all or nothing.
-            var db = store.Database;
-            db.BeginTrans();
-            try
+            if (dedupKey is not null)
             {
-                if (dedupKey is not null)
-                {
-                    var key = store.Protector.Hash("outbox.key", dedupKey);
-                    if (Keys.FindById(key) is not null) { db.Rollback(); return ids; }
-                    Keys.Insert(new OutboxKeyDoc { Id = key, At = now });
-                }
-                foreach (var message in messages)
-                {
-                    var doc = new OutboxDoc
-                    {
-                        Conversation = conversation,
-                        Scheme = Members.Urns.Scheme(urn),
-                        PayloadEnc = store.Protector.ProtectBytes(Purpose, JsonSerializer.SerializeToUtf8Bytes(new OutboxPayload(urn, message))),
-                        Status = OutboxStatus.Pending,
-                        CreatedAt = now,
-                        NextAttemptAt = now,
-                    };
-                    ids.Add(Items.Insert(doc).AsInt64);
-                }
-                db.Commit();
+                var key = store.Protector.Hash("outbox.key", dedupKey);
+                if (Keys.FindById(key) is not null) return;
+                Keys.Insert(new OutboxKeyDoc { Id = key, At = now });
             }
-            catch
+            foreach (var message in messages)
             {
-                db.Rollback();
-                throw;
+                var doc = new OutboxDoc
+                {
+                    Conversation = conversation,
+                    Scheme = Members.Urns.Scheme(urn),
+                    PayloadEnc = store.Protector.ProtectBytes(Purpose, JsonSerializer.SerializeToUtf8Bytes(new OutboxPayload(urn, message))),
+                    Status = OutboxStatus.Pending,
+                    CreatedAt = now,
+                    NextAttemptAt = now,
+                };
+                ids.Add(Items.Insert(doc).AsInt64);
             }
-        }
+        });
         return ids;
     }
 

@@ -32,7 +32,7 @@ public static class TryItEndpoints
             var location = message.Location is { } l ? new GeoPoint(l.Latitude, l.Longitude) : null;
             var urn = Urns.Try(message.From);
             var input = new Inbound(message.Text ?? "", location, message.Contact);
-            var replies = inbound.Intercept(urn, input) ?? await turns.HandleAsync(urn, input, ct);
+            var replies = inbound.Intercept(urn, input) ?? (await turns.HandleAsync(urn, input, ct: ct)).Replies;
             return Results.Ok(new TryResponse(replies.Select(r => new TryReply(r.Text, r.Choices.Select(c => new TryChoice(c.Label, c.Value)).ToList())).ToList()));
         });
         return app;
