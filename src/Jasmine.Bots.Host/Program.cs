@@ -4,6 +4,7 @@ using Jasmine.Bots.Channels.Signal;
 using Jasmine.Bots.Channels.Sms;
 using Jasmine.Bots.Channels.Try;
 using Jasmine.Bots.Conversations;
+using Jasmine.Bots.Help;
 using Jasmine.Bots.Reports;
 using Jasmine.Bots.Storage;
 
@@ -14,6 +15,7 @@ var builder = WebApplication.CreateBuilder(isAdmin ? AdminExtensions.HostArgs(ar
 builder.AddJasmineStore();
 builder.AddConversations();
 builder.AddReports();
+builder.AddHelp();
 builder.AddOutbox();
 builder.AddTwilioSms();
 builder.AddSignal();
