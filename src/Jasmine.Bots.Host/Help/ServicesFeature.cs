@@ -46,9 +46,11 @@ public sealed class ServicesFeature(SupportServiceStore services, Gazetteer gaze
             return ParseResult.Success(string.Create(CultureInfo.InvariantCulture, $"geo:{Math.Round(at.Latitude, 3)},{Math.Round(at.Longitude, 3)}"));
         var found = gazetteer.Resolve(ctx.Input.Text);
         if (found.Count == 0) return ParseResult.Fail("services.where_invalid");
-        // Homonyms in several départements ("Saint-Denis") get a short numbered choice; a clear winner is taken at once.
+        // Homonyms in several départements ("Saint-Denis" 93 and 974) get a short numbered choice; a town ten times
+        // bigger than any namesake (La Rochelle and a hamlet of Haute-Saône) is taken at once.
         var sameName = found.Where(p => Localization.TextFolding.Fold(p.Name) == Localization.TextFolding.Fold(found[0].Name)).Take(5).ToList();
-        return sameName.Count > 1 && sameName.Select(p => p.Departement).Distinct().Count() > 1
+        var clearWinner = sameName.Count < 2 || sameName[0].Population >= 10L * sameName.Skip(1).Max(p => p.Population);
+        return !clearWinner && sameName.Select(p => p.Departement).Distinct().Count() > 1
             ? ParseResult.Success(sameName.Select(p => "place:" + p.InseeCode).ToList())
             : ParseResult.Success("place:" + found[0].InseeCode);
     }
@@ -111,18 +113,29 @@ public sealed class ServicesFeature(SupportServiceStore services, Gazetteer gaze
         }
 
         var sms = channel == "tel";
-        ctx.Add(new Reply(sms ? Compact(ctx, header, found, national, nowParis) : Compose(ctx, header, found, national, nowParis, Detail.Full, mapLink: true)));
+        var shortNational = kind is ServiceKind.Emergency or ServiceKind.Police ? ctx.Text("services.fallback") : null;
+        ctx.Add(new Reply(sms ? Compact(ctx, header, found, national, shortNational, nowParis) : Compose(ctx, header, found, national, nowParis, Detail.Full, mapLink: true)));
         return "ok";
     }
 
     /// <summary>The richest text that still fits the SMS budget once folded as the SMS channel will fold it.</summary>
-    public static string Compact(TurnContext ctx, string header, IReadOnlyList<(SupportService Service, double DistanceKm)> found, string? national, DateTime nowParis)
+    public static string Compact(TurnContext ctx, string header, IReadOnlyList<(SupportService Service, double DistanceKm)> found,
+        string? national, string? shortNational, DateTime nowParis)
     {
+        // In UCS-2 (Cyrillic, Arabic, Chinese) three segments are 201 characters: three full entries cannot fit, so
+        // the nearest keep their phone and hours and the farthest go first; last of all the national lines shrink
+        // to the emergency numbers (kept whenever the need is an emergency).
         string text = "";
-        foreach (var detail in new[] { Detail.Full, Detail.NoAddress, Detail.ShortNames })
+        foreach (var lastLine in new[] { national, shortNational })
         {
-            text = Compose(ctx, header, found, national, nowParis, detail, mapLink: false);
-            if (SmsSegments.Count(SmsRendering.Prepare(text, ctx.State.Language)) <= SmsSegmentBudget) return text;
+            for (var count = found.Count; count >= 1; count--)
+            {
+                foreach (var detail in new[] { Detail.Full, Detail.NoAddress, Detail.ShortNames })
+                {
+                    text = Compose(ctx, header, found.Take(count).ToList(), lastLine, nowParis, detail, mapLink: false);
+                    if (SmsSegments.Count(SmsRendering.Prepare(text, ctx.State.Language)) <= SmsSegmentBudget) return text;
+                }
+            }
         }
         return text;
     }
@@ -139,7 +152,7 @@ public sealed class ServicesFeature(SupportServiceStore services, Gazetteer gaze
 
     private static string Block(TurnContext ctx, int number, SupportService s, double km, DateTime nowParis, Detail detail, bool mapLink)
     {
-        var name = detail == Detail.ShortNames && s.Name.Length > 30 ? s.Name[..29].TrimEnd() + "." : s.Name;
+        var name = detail == Detail.ShortNames && s.Name.Length > 28 ? s.Name[..27].TrimEnd() + "." : s.Name;
         var sb = new StringBuilder();
         sb.Append(number).Append(". ").Append(name).Append(" - ").Append(km.ToString("0.0", ctx.Texts.Culture)).Append(" km");
         if (detail == Detail.Full && s.Address.Length > 0)

@@ -25,7 +25,9 @@ public sealed class SupportServiceDoc
     public bool Hidden { get; set; }
     public DateTime UpdatedAt { get; set; }
 
-    public SupportService ToService() => new(Id, Kind, Name, Address, Postcode, Town, Latitude, Longitude, Phone, OpeningHours, Languages, SexWorkerFriendly, Hidden);
+    // LiteDB's mapper stores "" as null (EmptyStringToNull): read back as "" so an unknown phone stays a string.
+    public SupportService ToService() => new(Id, Kind, Name ?? "", Address ?? "", Postcode ?? "", Town ?? "", Latitude, Longitude,
+        Phone ?? "", OpeningHours ?? "", Languages ?? [], SexWorkerFriendly, Hidden);
 
     public static SupportServiceDoc From(SupportService s, DateTime now) => new()
     {
