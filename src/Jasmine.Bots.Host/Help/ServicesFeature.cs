@@ -19,7 +19,7 @@ public sealed class ServicesFeature(SupportServiceStore services, Gazetteer gaze
     public static readonly IReadOnlyDictionary<string, ServiceKind> Kinds = new Dictionary<string, ServiceKind>(StringComparer.Ordinal)
     {
         ["community"] = ServiceKind.Community,
-        ["health"] = ServiceKind.Health,
+        ["clinic"] = ServiceKind.Health,
         ["emergency"] = ServiceKind.Emergency,
         ["legal"] = ServiceKind.Legal,
         ["shelter"] = ServiceKind.Shelter,
