@@ -71,6 +71,9 @@ public static class DoctorSummary
 
     public const string OwnWords = "dans ses mots, non traduit";
 
+    /// <summary>Helvetica cannot show Cyrillic, Arabic or Chinese: the PDF says where her exact words are.</summary>
+    public const string NonLatinNote = "Certains mots écrits dans un autre alphabet apparaissent comme « ? » : voir le message texte sur son téléphone.";
+
     /// <summary>The note, one paragraph per line; <paramref name="today"/> is the Paris date the note is written.</summary>
     public static IReadOnlyList<string> Lines(HealthAnswers a, DateOnly today)
     {

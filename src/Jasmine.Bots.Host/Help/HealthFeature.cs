@@ -119,7 +119,7 @@ public sealed class HealthFeature(HealthNoteStore notes) : IFlowFeature
         ctx.Add(new Reply(note));
         ctx.Add(new Reply(ctx.Text("health.pdf_caption"))
         {
-            DocumentBytes = SimplePdf.Render(DoctorSummary.Title, lines),
+            DocumentBytes = SimplePdf.Render(DoctorSummary.Title, lines.All(SimplePdf.CanEncode) ? lines : [.. lines, "", DoctorSummary.NonLatinNote]),
             DocumentName = PdfName,
             DocumentMime = "application/pdf",
         });

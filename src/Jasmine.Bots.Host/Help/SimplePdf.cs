@@ -82,6 +82,13 @@ public static class SimplePdf
         return sb.Append(')').ToString();
     }
 
+    /// <summary>Whether every character has a WinAnsi form (else the PDF shows '?' in its place).</summary>
+    public static bool CanEncode(string text)
+    {
+        var bytes = WinAnsi(text);
+        return bytes.Count(b => b == (byte)'?') == text.Normalize(NormalizationForm.FormC).Count(c => c == '?');
+    }
+
     internal static byte[] WinAnsi(string text)
     {
         var bytes = new List<byte>(text.Length);

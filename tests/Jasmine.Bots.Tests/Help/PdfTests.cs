@@ -76,6 +76,13 @@ public sealed class PdfTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Only_text_outside_winansi_is_reported_as_unencodable()
+    {
+        Assert.True(SimplePdf.CanEncode("Allergie : « pénicilline ? » — œdème"));
+        Assert.False(SimplePdf.CanEncode("пенициллин"));
+    }
+
+    [Fact]
     public void A_long_note_flows_onto_a_second_page()
     {
         var pdf = SimplePdf.Render("Titre", Enumerable.Range(1, 80).Select(i => $"Ligne {i} : un texte assez long pour voir le retour à la ligne se faire proprement sans déborder de la page."));
