@@ -1,11 +1,15 @@
 using Jasmine.Bots.Benchmarks;
 
+// dotnet run -c Release --project benchmarks/Jasmine.Bots.Benchmarks -- <name> [options]
 switch (args.FirstOrDefault())
 {
     case "telegram-load":
         await TelegramLoadBenchmark.RunAsync(args[1..]);
         break;
+    case "services":
+        NearestServiceBenchmark.Run();
+        break;
     default:
-        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N]");
+        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N] | services");
         break;
 }

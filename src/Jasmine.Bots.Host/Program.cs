@@ -7,6 +7,7 @@ using Jasmine.Bots.Channels.Try;
 using Jasmine.Bots.Conversations;
 using Jasmine.Bots.FollowUp;
 using Jasmine.Bots.Jobs;
+using Jasmine.Bots.Help;
 using Jasmine.Bots.Reports;
 using Jasmine.Bots.Storage;
 
@@ -17,6 +18,7 @@ var builder = WebApplication.CreateBuilder(isAdmin ? AdminExtensions.HostArgs(ar
 builder.AddJasmineStore();
 builder.AddConversations();
 builder.AddReports();
+builder.AddHelp();
 builder.AddOutbox();
 builder.AddTwilioSms();
 builder.AddSignal();

@@ -63,9 +63,15 @@ public sealed class Chat(HttpClient http, string from)
 {
     public IReadOnlyList<TryReply> Last { get; private set; } = [];
 
-    public async Task<IReadOnlyList<TryReply>> Send(string text)
+    public Task<IReadOnlyList<TryReply>> Send(string text) => Post(new { from, text });
+
+    /// <summary>Shares a position, as the Telegram or Signal location button does.</summary>
+    public Task<IReadOnlyList<TryReply>> ShareLocation(double latitude, double longitude) =>
+        Post(new { from, text = "", location = new { latitude, longitude } });
+
+    private async Task<IReadOnlyList<TryReply>> Post(object message)
     {
-        var response = await http.PostAsJsonAsync("/try/messages", new { from, text });
+        var response = await http.PostAsJsonAsync("/try/messages", message);
         response.EnsureSuccessStatusCode();
         Last = (await response.Content.ReadFromJsonAsync<TryResponse>())!.Replies;
         Assert.NotEmpty(Last);
