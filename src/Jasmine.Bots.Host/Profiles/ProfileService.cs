@@ -5,8 +5,22 @@ using Jasmine.Bots.Storage;
 namespace Jasmine.Bots.Profiles;
 
 /// <summary>Aggressor profiles: identifiers found by keyed hash, values kept encrypted for staff.</summary>
-public sealed class ProfileService(JasmineStore store, TimeProvider time)
+public sealed class ProfileService(JasmineStore store, Screening.ScreeningIndex index, TimeProvider time)
 {
+    /// <summary>Every profile write goes through here, so the screening index follows (once the write is committed).</summary>
+    private void Changed(ProfileDoc profile)
+    {
+        var snapshot = profile;
+        store.AfterCommit(() => index.Refresh(snapshot));
+    }
+
+    /// <summary>Identifiers moved away from a profile (a split or a merge) stop pointing at it.</summary>
+    public void Forget(IEnumerable<ProfileIdentifier> identifiers)
+    {
+        var hashes = identifiers.Select(i => i.Hash).ToList();
+        store.AfterCommit(() => index.Remove(hashes));
+    }
+
     private const string ValuePurpose = "identifier.value";
 
     public string HashOf(Identifier id) => store.Protector.Hash("identifier", $"{id.Kind}:{id.Value}");
@@ -49,10 +63,15 @@ public sealed class ProfileService(JasmineStore store, TimeProvider time)
         }
         profile.Departement ??= departement;
         store.Profiles.Update(profile);
+        Changed(profile);
         return profile;
     }
 
-    public void Update(ProfileDoc profile) => store.Profiles.Update(profile);
+    public void Update(ProfileDoc profile)
+    {
+        store.Profiles.Update(profile);
+        Changed(profile);
+    }
 
     /// <summary>Staff decision; the profile is created when staff learned of him outside the bot.</summary>
     public (ProfileDoc Profile, Classification Previous) Classify(Identifier id, Classification classification, string by)
@@ -61,7 +80,7 @@ public sealed class ProfileService(JasmineStore store, TimeProvider time)
         var previous = profile.Classification;
         profile.Classification = classification;
         profile.History.Add(new ClassificationEvent { Classification = classification, At = time.GetUtcNow().UtcDateTime, By = by });
-        store.Profiles.Update(profile);
+        Update(profile);
         return (profile, previous);
     }
 }

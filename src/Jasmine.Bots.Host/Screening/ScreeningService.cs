@@ -9,7 +9,7 @@ namespace Jasmine.Bots.Screening;
 /// <summary>What a look-up found. <see cref="Classification"/> is null when nothing is known.</summary>
 public sealed record ScreeningResult(Identifier Identifier, Classification? Classification, IReadOnlyList<string> Categories, DateTime? LastReportAt);
 
-public sealed class ScreeningService(JasmineStore store, ProfileService profiles, IOptions<JasmineOptions> options, TimeProvider time)
+public sealed class ScreeningService(JasmineStore store, ProfileService profiles, ScreeningIndex index, IOptions<JasmineOptions> options, TimeProvider time)
 {
     // Kept in memory only: a trace of who screened how much is not worth a write per message, nor worth keeping.
     // A restart resets the allowance, which costs an enumerator one hour at most.
@@ -31,11 +31,15 @@ public sealed class ScreeningService(JasmineStore store, ProfileService profiles
 
     public ScreeningResult Screen(Identifier identifier)
     {
-        var profile = profiles.Find(identifier);
-        if (profile is null || profile.Classification == Classification.NotSignaled)
+        var hash = profiles.HashOf(identifier);
+        ProfileSummary? summary = null;
+        if (index.IsReady) { if (index.TryGet(hash, out var s)) summary = s; }
+        else if (profiles.FindByHash(hash) is { } profile) summary = ProfileSummary.Of(profile);
+
+        if (summary is not { } found || found.Classification == Classification.NotSignaled)
             return new ScreeningResult(identifier, null, [], null);
-        if (profile.Classification is Classification.VeryDangerous or Classification.Risky or Classification.Annoying)
+        if (found.Classification is Classification.VeryDangerous or Classification.Risky or Classification.Annoying)
             store.Increment($"matches:{time.GetUtcNow():yyyy-MM}");
-        return new ScreeningResult(identifier, profile.Classification, profile.Categories, profile.LastReportAt);
+        return new ScreeningResult(identifier, found.Classification, found.Categories, found.LastReportAt);
     }
 }
