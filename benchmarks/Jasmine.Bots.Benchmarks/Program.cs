@@ -6,10 +6,13 @@ switch (args.FirstOrDefault())
     case "telegram-load":
         await TelegramLoadBenchmark.RunAsync(args[1..]);
         break;
+    case "screening":
+        await ScreeningBenchmark.RunAsync(args[1..]);
+        break;
     case "services":
         NearestServiceBenchmark.Run();
         break;
     default:
-        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N] | services");
+        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N] | screening [--identifiers N] [--lookups N] | services");
         break;
 }

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using Jasmine.Bots.Domain;
+using Jasmine.Bots.Identifiers;
+using Jasmine.Bots.Profiles;
+using Jasmine.Bots.Screening;
+using Jasmine.Bots.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Jasmine.Bots.Benchmarks;
+
+/// <summary>
+/// Issue 2's figures: a store with N identifiers (default 1,000,000), then screening look-ups in-process —
+/// throughput, p50/p99 latency, index load time and memory. The store is kept in --data-dir between runs.
+/// </summary>
+public static class ScreeningBenchmark
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var identifiers = Arg(args, "--identifiers", 1_000_000);
+        var lookups = Arg(args, "--lookups", 400_000);
+        var dataDir = ArgText(args, "--data-dir") ?? Path.Combine(Path.GetTempPath(), $"jasmine-bench-screening-{identifiers}");
+        Directory.CreateDirectory(dataDir);
+
+        var builder = WebApplication.CreateBuilder(["--data-dir", dataDir, "--Jasmine:MasterKey", Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray())]);
+        builder.Logging.ClearProviders();
+        builder.AddJasmineStore();
+        await using var app = builder.Build();
+        var store = app.Services.GetRequiredService<JasmineStore>();
+        var profiles = app.Services.GetRequiredService<ProfileService>();
+
+        var existing = store.IdentifierIndex.Count();
+        if (existing < identifiers) Fill(store, profiles, existing, identifiers);
+        var fileMb = new FileInfo(Path.Combine(dataDir, "jasmine.db")).Length / 1e6;
+
+        var index = app.Services.GetRequiredService<ScreeningIndex>();
+        var load = Stopwatch.StartNew();
+        await index.StartAsync(CancellationToken.None);
+        while (!index.IsReady) await Task.Delay(10);
+        load.Stop();
+        GC.Collect(2, GCCollectionMode.Forced, true, true);
+        var afterLoad = Process.GetCurrentProcess().WorkingSet64;
+
+        var screening = app.Services.GetRequiredService<ScreeningService>();
+        var random = new Random(42);
+        var inputs = Enumerable.Range(0, lookups).Select(i =>
+        {
+            // One in ten is a known identifier, the rest are numbers nobody reported (the common case).
+            var n = i % 10 == 0 ? random.Next(identifiers) : identifiers + random.Next(50_000_000);
+            return new Identifier(IdentifierKind.Phone, Phone(n));
+        }).ToArray();
+
+        foreach (var id in inputs.Take(20_000)) screening.Screen(id);   // warm-up (JIT, caches)
+
+        var single = Measure(screening, inputs, threads: 1);
+        var parallel = Measure(screening, inputs, threads: Environment.ProcessorCount);
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+
+        Console.WriteLine($"store: {identifiers:N0} identifiers, {fileMb:0} MB file; index loaded in {load.Elapsed.TotalSeconds:0.0} s ({index.Count:N0} entries)");
+        Console.WriteLine($"1 thread : {single.PerSecond:N0} look-ups/s, p50 {single.P50:0.000} ms, p99 {single.P99:0.000} ms, max {single.Max:0.000} ms");
+        Console.WriteLine($"{Environment.ProcessorCount} threads: {parallel.PerSecond:N0} look-ups/s, p50 {parallel.P50:0.000} ms, p99 {parallel.P99:0.000} ms, max {parallel.Max:0.000} ms");
+        Console.WriteLine($"memory: working set after index load {afterLoad / 1e6:0} MB, peak working set {process.PeakWorkingSet64 / 1e6:0} MB, managed heap {GC.GetTotalMemory(false) / 1e6:0} MB");
+    }
+
+    private static string Phone(int n) => "+3361" + n.ToString("D8", System.Globalization.CultureInfo.InvariantCulture)[..8];
+
+    private static void Fill(JasmineStore store, ProfileService profiles, int from, int count)
+    {
+        Console.WriteLine($"filling the store from {from:N0} to {count:N0} identifiers (once; kept for the next runs)…");
+        var sw = Stopwatch.StartNew();
+        var now = DateTime.UtcNow;
+        const int batch = 20_000;
+        for (var start = from; start < count; start += batch)
+        {
+            var profileDocs = new List<ProfileDoc>(batch);
+            var indexDocs = new List<IdentifierIndexDoc>(batch);
+            for (var i = start; i < Math.Min(count, start + batch); i++)
+            {
+                var id = profiles.Protect(new Identifier(IdentifierKind.Phone, Phone(i)));
+                var classification = (i % 50) switch { 0 => Classification.VeryDangerous, 1 => Classification.Risky, 2 => Classification.Annoying, _ => Classification.Pending };
+                var profile = new ProfileDoc
+                {
+                    Id = Guid.NewGuid().ToString("N"),
+                    Classification = classification,
+                    Identifiers = [id],
+                    Categories = [ReportCategories.All[i % ReportCategories.All.Count]],
+                    CreatedAt = now,
+                    LastReportAt = now.AddDays(-(i % 400)),
+                    ReportCount = 1,
+                };
+                profileDocs.Add(profile);
+                indexDocs.Add(new IdentifierIndexDoc { Id = id.Hash, ProfileId = profile.Id });
+            }
+            store.Profiles.InsertBulk(profileDocs);
+            store.IdentifierIndex.InsertBulk(indexDocs);
+            if ((start / batch) % 10 == 0) Console.WriteLine($"  {start + profileDocs.Count:N0} in {sw.Elapsed.TotalSeconds:0} s");
+        }
+        store.Database.Checkpoint();
+        Console.WriteLine($"filled in {sw.Elapsed.TotalSeconds:0} s");
+    }
+
+    private sealed record Result(double PerSecond, double P50, double P99, double Max);
+
+    private static Result Measure(ScreeningService screening, Identifier[] inputs, int threads)
+    {
+        var latencies = new double[inputs.Length];
+        var total = Stopwatch.StartNew();
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            for (var i = t; i < inputs.Length; i += threads)
+            {
+                var start = Stopwatch.GetTimestamp();
+                screening.Screen(inputs[i]);
+                latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        });
+        total.Stop();
+        Array.Sort(latencies);
+        return new Result(inputs.Length / total.Elapsed.TotalSeconds, latencies[latencies.Length / 2], latencies[(int)(latencies.Length * 0.99)], latencies[^1]);
+    }
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+    }
+
+    private static string? ArgText(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}
