@@ -9,6 +9,9 @@ switch (args.FirstOrDefault())
     case "screening":
         await ScreeningBenchmark.RunAsync(args[1..]);
         break;
+    case "screening-run":
+        await ScreeningBenchmark.MeasureAsync(args[1..]);
+        break;
     case "services":
         NearestServiceBenchmark.Run();
         break;

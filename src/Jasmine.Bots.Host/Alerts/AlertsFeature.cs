@@ -13,6 +13,8 @@ public sealed class AlertsFeature(Notifier notifier, WarningsService warnings, C
     public void Register(FlowRegistry r)
     {
         r.Action("notice.show", ShowNotice);
+        r.Action("notice.pick", PickFromNotice);
+        r.Choices("notice-choices", ctx => ctx.State.GetAll("notice_values").Zip(ctx.State.GetAll("notice_labels"), (v, l) => new Choice(l, v)).ToList());
         r.Action("watch.add", ctx =>
         {
             var ids = ctx.State.GetAll("screened").Select(BotFlowHost.Decode).OfType<Identifier>().ToList();
@@ -41,10 +43,45 @@ public sealed class AlertsFeature(Notifier notifier, WarningsService warnings, C
 
     private string ShowNotice(TurnContext ctx)
     {
-        var reply = notifier.Reveal(ctx.Address, ctx.State.Get("token"));
-        if (reply is null) { ctx.Say("notice.none"); return "none"; }
-        ctx.Add(reply);
-        return "shown";
+        var token = ctx.State.Get("token");
+        var replies = notifier.Reveal(ctx.Address, token);
+        if (replies.Count == 0 && token is not null) replies = notifier.Reveal(ctx.Address, null);
+        if (replies.Count == 0) { ctx.Say("notice.none"); return "none"; }
+        var choices = replies.SelectMany(r => r.Choices).DistinctBy(c => c.Value).ToList();
+        foreach (var reply in replies) ctx.Add(reply with { Choices = [] });
+        if (choices.Count == 0) return "shown";
+        // The flow's next step asks with these choices (the texts and the question go out as one message).
+        ctx.State.SetAll("notice_values", choices.Select(c => c.Value));
+        ctx.State.SetAll("notice_labels", choices.Select(c => c.Label));
+        return "choose";
+    }
+
+    /// <summary>
+    /// A revealed notice may offer choices (Reply to the team…): without buttons (SMS, Signal) she answers with a
+    /// number, so the conversation waits on them — and anything else she types is handled as usual.
+    /// </summary>
+    internal static bool AwaitChoice(ConversationState state, Reply reply)
+    {
+        if (reply.Choices.Count == 0) return false;
+        state.Reset();
+        state.Flow = "notice";
+        state.Step = "pick";
+        state.SetAll("notice_values", reply.Choices.Select(c => c.Value));
+        state.SetAll("notice_labels", reply.Choices.Select(c => c.Label));
+        return true;
+    }
+
+    private static string PickFromNotice(TurnContext ctx)
+    {
+        var value = ctx.Answer.FirstOrDefault() ?? "";
+        if (value.StartsWith("relay:", StringComparison.Ordinal))
+        {
+            ctx.State.Reset();
+            ctx.State.Set("reference", value["relay:".Length..]);
+            return "relay";
+        }
+        ctx.State.Reset();
+        return value == "wipe" ? "wipe" : "other";
     }
 
     private string Update(TurnContext ctx, Action<Storage.MemberDoc> change)
@@ -76,6 +113,10 @@ public sealed class ShowByNumber(Notifier notifier) : ITurnInterceptor
     public IReadOnlyList<Reply>? TryHandle(string urn, Inbound input, ConversationState state)
     {
         if (TextFolding.Fold(input.Text) != "1" || !notifier.HasPendingSince(urn, state.UpdatedAt.UtcDateTime)) return null;
-        return notifier.Reveal(urn, null) is { } reply ? [reply] : null;
+        var replies = notifier.Reveal(urn, null);
+        if (replies.Count == 0) return null;
+        var choices = replies.SelectMany(r => r.Choices).DistinctBy(c => c.Value).ToList();
+        AlertsFeature.AwaitChoice(state, new Reply("", choices));
+        return [.. replies.Take(replies.Count - 1).Select(r => r with { Choices = [] }), replies[^1] with { Choices = choices }];
     }
 }

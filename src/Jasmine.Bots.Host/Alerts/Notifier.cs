@@ -79,15 +79,21 @@ public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbo
         return token;
     }
 
-    /// <summary>The notice she asked to see (by token, or her latest one); it is forgotten once shown.</summary>
-    public Reply? Reveal(string urn, string? token)
+    /// <summary>The notice she asked to see (by token), or all of hers, oldest first; each is forgotten once shown.</summary>
+    public IReadOnlyList<Reply> Reveal(string urn, string? token)
     {
         var conversation = store.Protector.Hash("notice.conversation", urn);
-        var doc = token is not null ? Notices.FindById(token) : Notices.Find(n => n.Conversation == conversation).OrderByDescending(n => n.CreatedAt).FirstOrDefault();
-        if (doc is null || doc.Conversation != conversation) return null;
-        var content = JsonSerializer.Deserialize<NoticeContent>(store.Protector.UnprotectBytes(Purpose, doc.ContentEnc))!;
-        Notices.Delete(doc.Id);
-        return new Reply(content.Text, content.Choices);
+        var docs = token is not null
+            ? [.. new[] { Notices.FindById(token) }.OfType<NoticeDoc>()]
+            : Notices.Find(n => n.Conversation == conversation).OrderBy(n => n.CreatedAt).ToList();
+        var replies = new List<Reply>();
+        foreach (var doc in docs.Where(d => d.Conversation == conversation))
+        {
+            var content = JsonSerializer.Deserialize<NoticeContent>(store.Protector.UnprotectBytes(Purpose, doc.ContentEnc))!;
+            Notices.Delete(doc.Id);
+            replies.Add(new Reply(content.Text, content.Choices));
+        }
+        return replies;
     }
 
     public bool HasPending(string urn)

@@ -48,7 +48,11 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
         try
         {
             var intercepted = interceptors.Select(i => i.TryHandle(urn, input, state)).FirstOrDefault(r => r is not null);
-            if (intercepted is not null) replies = intercepted;
+            if (intercepted is not null)
+            {
+                replies = ConversationEngine.Merge(intercepted);
+                state.UpdatedAt = now;
+            }
             else
             {
                 var result = engine.Run(state, input, host, member?.Id, urn, now);

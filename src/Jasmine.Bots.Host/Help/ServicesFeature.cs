@@ -93,7 +93,11 @@ public sealed class ServicesFeature(SupportServiceStore services, Gazetteer gaze
         if (found.Count == 0)
         {
             var none = ctx.Text("services.none_near", Args(("kind", kindLabel), ("place", where.Name), ("km", ReachKm.ToString("0", ctx.Texts.Culture))));
-            ctx.Add(new Reply(none + "\n" + (national ?? ctx.Text("services.fallback"))));
+            var text = none + "\n" + (national ?? ctx.Text("services.fallback"));
+            // On SMS the emergency numbers matter more than the helpline's hours: shorten to the essentials.
+            if (channel == "tel" && Jasmine.Bots.Sms.SmsSegments.Count(Jasmine.Bots.Sms.SmsRendering.Prepare(text, ctx.State.Language)) > 3)
+                text = none + "\n" + ctx.Text("services.fallback");
+            ctx.Add(new Reply(text));
             return "ok";
         }
 

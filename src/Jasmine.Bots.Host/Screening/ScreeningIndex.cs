@@ -22,12 +22,19 @@ public readonly record struct ProfileSummary(Classification Classification, usho
 /// bytes, so a million identifiers cost tens of megabytes. The store stays the truth: the index is loaded from it
 /// at start-up (in the background; screening reads the store until then) and updated after each commit.
 /// </summary>
-public sealed class ScreeningIndex(JasmineStore store, ILogger<ScreeningIndex> logger) : BackgroundService
+public sealed class ScreeningIndex
 {
-    private readonly ConcurrentDictionary<UInt128, ProfileSummary> _entries = new();
-    private volatile bool _ready;
+    private readonly ConcurrentDictionary<UInt128, ProfileSummary> _entries;
 
-    public bool IsReady => _ready;
+    public ScreeningIndex(JasmineStore store, ILogger<ScreeningIndex> logger)
+    {
+        var initial = store.InitialIndex ?? [];
+        _entries = new ConcurrentDictionary<UInt128, ProfileSummary>(Environment.ProcessorCount, initial, EqualityComparer<UInt128>.Default);
+        store.InitialIndex = null;
+        logger.LogInformation("Screening index: {Identifiers} identifiers", _entries.Count);
+    }
+
+    public bool IsReady => true;
     public int Count => _entries.Count;
 
     public static UInt128 Key(string hash)
@@ -52,27 +59,21 @@ public sealed class ScreeningIndex(JasmineStore store, ILogger<ScreeningIndex> l
         foreach (var h in hashes) _entries.TryRemove(Key(h), out _);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() =>
+    /// <summary>Reads every profile's summary and identifier hashes (raw documents, only the fields needed).</summary>
+    internal static List<KeyValuePair<UInt128, ProfileSummary>> Scan(LiteDatabase db)
     {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        // Raw documents with only the fields needed: the typed mapper would cost seconds on a million profiles.
-        var profiles = store.Database.GetCollection("profiles");
-        var loaded = 0;
-        foreach (var doc in profiles.Query().Select("{ c: $.Classification, k: $.Categories, l: $.LastReportAt, h: $.Identifiers[*].Hash }").ToEnumerable())
+        var list = new List<KeyValuePair<UInt128, ProfileSummary>>();
+        if (!db.CollectionExists("profiles")) return list;
+        foreach (var doc in db.GetCollection("profiles").Query().Select("{ c: $.Classification, k: $.Categories, l: $.LastReportAt, h: $.Identifiers[*].Hash }").ToEnumerable())
         {
-            if (stoppingToken.IsCancellationRequested) return;
             var classification = Enum.TryParse<Classification>(doc["c"].AsString, out var c) ? c : Classification.Pending;
             var categories = doc["k"].IsArray ? doc["k"].AsArray.Select(v => v.AsString) : [];
             var summary = new ProfileSummary(classification, Mask(categories), doc["l"].IsDateTime ? doc["l"].AsDateTime : null);
             if (doc["h"].IsArray)
-                foreach (var h in doc["h"].AsArray)
-                    // TryAdd: a refresh that happened while loading is newer than what this scan read.
-                    _entries.TryAdd(Key(h.AsString), summary);
-            loaded++;
+                foreach (var h in doc["h"].AsArray) list.Add(new(Key(h.AsString), summary));
         }
-        _ready = true;
-        logger.LogInformation("Screening index ready: {Profiles} profiles, {Identifiers} identifiers in {Seconds:0.0}s", loaded, _entries.Count, started.Elapsed.TotalSeconds);
-    }, stoppingToken);
+        return list;
+    }
 
     public static ushort Mask(IEnumerable<string> categories)
     {

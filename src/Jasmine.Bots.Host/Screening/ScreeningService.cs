@@ -32,9 +32,7 @@ public sealed class ScreeningService(JasmineStore store, ProfileService profiles
     public ScreeningResult Screen(Identifier identifier)
     {
         var hash = profiles.HashOf(identifier);
-        ProfileSummary? summary = null;
-        if (index.IsReady) { if (index.TryGet(hash, out var s)) summary = s; }
-        else if (profiles.FindByHash(hash) is { } profile) summary = ProfileSummary.Of(profile);
+        ProfileSummary? summary = index.TryGet(hash, out var s) ? s : null;
 
         if (summary is not { } found || found.Classification == Classification.NotSignaled)
             return new ScreeningResult(identifier, null, [], null);

@@ -13,6 +13,10 @@ public sealed class JasmineStore : IDisposable
         Protector = protector;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var mapper = new BsonMapper { EnumAsInteger = false };
+        // The screening index is read first, by a short-lived instance: a scan of every profile fills LiteDB's page
+        // cache, which it never gives back; closing that instance returns the memory before the host starts.
+        using (var scan = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper) { UtcDate = true })
+            InitialIndex = Screening.ScreeningIndex.Scan(scan);
         _db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper)
         {
             // Everything is compared in UTC; a host in Paris must not read back local times.
@@ -28,6 +32,9 @@ public sealed class JasmineStore : IDisposable
     }
 
     public string Path_ { get; }
+
+    /// <summary>The screening index as read at open; handed to <see cref="Screening.ScreeningIndex"/> once, then dropped.</summary>
+    internal List<KeyValuePair<UInt128, Screening.ProfileSummary>>? InitialIndex { get; set; }
     public FieldProtector Protector { get; }
     public LiteDatabase Database => _db;
 

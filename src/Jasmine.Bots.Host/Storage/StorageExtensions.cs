@@ -33,7 +33,6 @@ public static class StorageExtensions
         builder.Services.AddSingleton<ProfileService>();
         builder.Services.AddSingleton<ScreeningService>();
         builder.Services.AddSingleton<ScreeningIndex>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ScreeningIndex>());
         return builder;
     }
 

@@ -28,6 +28,7 @@ public sealed class TwilioEndToEndTests : IAsyncLifetime
             ["Sms:Twilio:From"] = OurNumber,
             ["Sms:Twilio:ApiBaseUrl"] = _twilio.BaseUrl,
             ["Sms:Twilio:WebhookUrl"] = PublicUrl,
+            ["Jasmine:FollowUp:Rota:0"] = "try:staff",
         });
         _http = _host.CreateClient();
     }
@@ -109,6 +110,39 @@ public sealed class TwilioEndToEndTests : IAsyncLifetime
             Assert.Contains(expect, reply);
         }
         Assert.Equal(1, _host.Get<JasmineStore>().Reports.Count());
+    }
+
+    [Fact]
+    public async Task On_a_basic_phone_she_reads_the_team_message_with_1_and_answers_it_with_1()
+    {
+        var number = "+33615151515";
+        var n = await Join(number);
+        foreach (var send in new[] { "/report", "0646464646", "1", "2", "11", "1", "Lyon", "2", "1", "1", "4", "1" })
+        {
+            await Text(number, send);
+            await Next(number, ++n);
+        }
+        var reference = System.Text.RegularExpressions.Regex.Match(To(number)[^1], @"R-[A-Z0-9]{4,8}").Value;
+        Assert.NotEmpty(reference);
+        var staff = _host.Chat("staff");
+        await staff.WaitForInbox();
+        await staff.Send("ACK " + reference);
+        var neutral = await Next(number, ++n);
+        Assert.StartsWith("Jasmine: you have a new message.", neutral);
+        Assert.Contains("1. Show", neutral);
+        await staff.Send(reference + " Can we call you at 6pm?");
+        Assert.StartsWith("Jasmine: you have a new message.", await Next(number, ++n));
+        await Text(number, "1");
+        var shown = await Next(number, ++n);
+        Assert.Contains("Can we call you at 6pm?", shown);
+        Assert.Contains("1. Reply", shown);
+        await Text(number, "1");
+        Assert.Contains("Write your message", await Next(number, ++n));
+        await Text(number, "yes after 6");
+        Assert.Contains("Sent to the team", await Next(number, ++n));
+        var got = await staff.WaitForInbox();
+        Assert.Contains("yes after 6", got[0].Text);
+        Assert.DoesNotContain(number, got[0].Text);
     }
 
     [Fact]
