@@ -5,6 +5,7 @@ using Jasmine.Bots.Channels.Sms;
 using Jasmine.Bots.Channels.Try;
 using Jasmine.Bots.Conversations;
 using Jasmine.Bots.FollowUp;
+using Jasmine.Bots.Help;
 using Jasmine.Bots.Jobs;
 using Jasmine.Bots.Reports;
 using Jasmine.Bots.Storage;
@@ -16,6 +17,7 @@ var builder = WebApplication.CreateBuilder(isAdmin ? AdminExtensions.HostArgs(ar
 builder.AddJasmineStore();
 builder.AddConversations();
 builder.AddReports();
+builder.AddHelp();
 builder.AddOutbox();
 builder.AddTwilioSms();
 builder.AddSignal();

@@ -45,14 +45,15 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
 
     /// <summary>
     /// Consecutive texts become one message, and a question joins the text before it: fewer notifications on her
-    /// phone and fewer SMS. A reply with choices or a map location closes a message.
+    /// phone and fewer SMS. A reply with choices, a map location or a document closes a message; a document is
+    /// never merged either way, so that neither the file nor the text beside it is lost.
     /// </summary>
     public static IReadOnlyList<Reply> Merge(IReadOnlyList<Reply> replies)
     {
         var merged = new List<Reply>(replies.Count);
         foreach (var reply in replies)
         {
-            if (merged.Count > 0 && merged[^1] is { Choices.Count: 0, Location: null } last && reply.Location is null)
+            if (merged.Count > 0 && merged[^1] is { Choices.Count: 0, Location: null, DocumentBytes: null } last && reply is { Location: null, DocumentBytes: null })
                 merged[^1] = reply with { Text = last.Text + "\n\n" + reply.Text };
             else merged.Add(reply);
         }

@@ -23,4 +23,9 @@ public sealed record Reply(string Text, IReadOnlyList<Choice> Choices)
     /// <summary>A place to show on a map (Telegram venue); text already carries the address for other channels.</summary>
     public GeoPoint? Location { get; init; }
     public string? LocationTitle { get; init; }
+
+    /// <summary>A file to send beside the text (Telegram document); channels that cannot send files send the text alone.</summary>
+    public byte[]? DocumentBytes { get; init; }
+    public string? DocumentName { get; init; }
+    public string? DocumentMime { get; init; }
 }

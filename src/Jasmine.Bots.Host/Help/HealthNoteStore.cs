@@ -1,0 +1,35 @@
+using Jasmine.Bots.Storage;
+using LiteDB;
+
+namespace Jasmine.Bots.Help;
+
+/// <summary>A note for the doctor she asked to keep: encrypted, bound to her member id, one per member.</summary>
+public sealed class HealthNoteDoc
+{
+    /// <summary>Keyed hash of the member id: the collection does not say whose notes it holds.</summary>
+    [BsonId] public string Id { get; set; } = "";
+    public string NoteEnc { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>
+/// Health notes are kept only when she says so. The purpose binds each to its member, so a note copied to another
+/// row does not decrypt; erasing her data deletes it (<see cref="Delete"/> is called from the erase flow).
+/// </summary>
+public sealed class HealthNoteStore(JasmineStore store)
+{
+    public const string Collection = "health_notes";
+    private const string Purpose = "health-note";
+
+    private ILiteCollection<HealthNoteDoc> Notes => store.Database.GetCollection<HealthNoteDoc>(Collection);
+
+    private string Key(string memberId) => store.Protector.Hash(Purpose, memberId);
+
+    public void Keep(string memberId, string note, DateTime now) =>
+        Notes.Upsert(new HealthNoteDoc { Id = Key(memberId), NoteEnc = store.Protector.Protect($"{Purpose}/{memberId}", note), CreatedAt = now });
+
+    public (string Note, DateTime CreatedAt)? Find(string memberId) =>
+        Notes.FindById(Key(memberId)) is { } doc ? (store.Protector.Unprotect($"{Purpose}/{memberId}", doc.NoteEnc), doc.CreatedAt) : null;
+
+    public bool Delete(string memberId) => Notes.Delete(Key(memberId));
+}

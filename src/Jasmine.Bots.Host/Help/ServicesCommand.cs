@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text;
+using Jasmine.Bots.Admin;
+using Jasmine.Bots.Places;
+
+namespace Jasmine.Bots.Help;
+
+/// <summary>
+/// <c>services import|export|list</c>: the support directory as a spreadsheet for outreach staff. A file path is read
+/// by the process that runs the command, i.e. the running host when there is one: give an absolute path.
+/// </summary>
+public sealed class ServicesCommand(SupportServiceStore services) : IAdminCommand
+{
+    public string Name => "services";
+    public string Usage => "services import <file.csv> | export [<file.csv>] | list   the support directory (CSV columns: " + string.Join(",", SupportDirectory.CsvColumns) + ")";
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken ct)
+    {
+        var verb = args.Count > 0 ? args[0] : throw new UsageException("Say import, export or list.");
+        switch (verb)
+        {
+            case "import" when args.Count == 2:
+                return await ImportAsync(args[1], output, ct);
+            case "export" when args.Count is 1 or 2:
+                if (args.Count == 1)
+                {
+                    SupportDirectory.WriteCsv(output, services.List());
+                    return 0;
+                }
+                await using (var writer = new StreamWriter(args[1], append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
+                    SupportDirectory.WriteCsv(writer, services.List());
+                await output.WriteLineAsync($"{services.List().Count} service(s) written to {Path.GetFullPath(args[1])}.");
+                return 0;
+            case "list" when args.Count == 1:
+                foreach (var s in services.List())
+                {
+                    var flags = (SupportServiceStore.IsNationalLine(s) ? " [national line]" : "") + (s.Hidden ? " [hidden]" : "");
+                    var where = SupportServiceStore.IsNationalLine(s) ? "" : $" - {s.Postcode} {s.Town}".TrimEnd();
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{s.Id} ({s.Kind}){flags}: {s.Name}{where}"));
+                }
+                return 0;
+            default:
+                throw new UsageException($"Unknown or incomplete services command '{string.Join(' ', args)}'.");
+        }
+    }
+
+    private async Task<int> ImportAsync(string path, TextWriter output, CancellationToken ct)
+    {
+        if (!File.Exists(path))
+        {
+            await output.WriteLineAsync($"No file at {Path.GetFullPath(path)} (a running host reads paths from its own directory: give an absolute path).");
+            return 1;
+        }
+        IReadOnlyList<SupportService> rows;
+        try
+        {
+            using var reader = new StreamReader(path);
+            rows = SupportDirectory.ReadCsv(reader);
+        }
+        catch (FormatException e)
+        {
+            // Nothing is imported from a file with an error: half a directory is worse than yesterday's.
+            await output.WriteLineAsync($"Not imported: {e.Message}");
+            return 1;
+        }
+        ct.ThrowIfCancellationRequested();
+        var (added, updated) = services.Upsert(rows);
+        await output.WriteLineAsync($"Imported {rows.Count} service(s): {added} added, {updated} updated.");
+        return 0;
+    }
+}
