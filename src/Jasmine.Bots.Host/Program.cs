@@ -8,6 +8,7 @@ using Jasmine.Bots.FollowUp;
 using Jasmine.Bots.Help;
 using Jasmine.Bots.Jobs;
 using Jasmine.Bots.Reports;
+using Jasmine.Bots.Staff;
 using Jasmine.Bots.Storage;
 
 // "dotnet run -- invite --role member" and friends: the same executable is the admin command line.
@@ -24,6 +25,7 @@ builder.AddSignal();
 builder.AddJobs();
 builder.AddFollowUpAndAlerts();
 builder.AddAdmin();
+builder.AddStaffConsole();
 
 if (isAdmin) return await builder.RunAdminAsync(AdminExtensions.CommandArgs(args));
 
@@ -31,6 +33,7 @@ var app = builder.Build();
 app.MapHealth();
 app.MapTryIt();
 app.MapTwilioSms();
+app.MapStaffConsole();
 await app.RunAsync();
 return 0;
 
