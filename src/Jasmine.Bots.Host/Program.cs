@@ -6,9 +6,10 @@ using Jasmine.Bots.Channels.Telegram;
 using Jasmine.Bots.Channels.Try;
 using Jasmine.Bots.Conversations;
 using Jasmine.Bots.FollowUp;
-using Jasmine.Bots.Jobs;
 using Jasmine.Bots.Help;
+using Jasmine.Bots.Jobs;
 using Jasmine.Bots.Reports;
+using Jasmine.Bots.Staff;
 using Jasmine.Bots.Storage;
 
 // "dotnet run -- invite --role member" and friends: the same executable is the admin command line.
@@ -26,6 +27,7 @@ builder.AddJobs();
 builder.AddFollowUpAndAlerts();
 builder.AddTelegram();
 builder.AddAdmin();
+builder.AddStaffConsole();
 
 if (isAdmin) return await builder.RunAdminAsync(AdminExtensions.CommandArgs(args));
 
@@ -34,6 +36,7 @@ app.MapHealth();
 app.MapTryIt();
 app.MapTwilioSms();
 app.MapTelegram();
+app.MapStaffConsole();
 await app.RunAsync();
 return 0;
 

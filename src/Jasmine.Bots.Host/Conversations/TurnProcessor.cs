@@ -43,6 +43,10 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
         var state = conversations.Load(urn) ?? new ConversationState { Language = member?.Language ?? "fr", UpdatedAt = now };
         if (member is not null && state.Language != member.Language && !state.InFlow) state.Language = member.Language;
 
+        // Suspended by staff: a short kind answer, nothing else runs and nothing is kept.
+        if (member is { Status: Domain.MemberStatus.Suspended })
+            return new TurnOutcome([new Reply(engine.Locales[member.Language].Get("member.suspended"))], member.Language, member.Id);
+
         IReadOnlyList<Reply> replies;
         var memberId = member?.Id;
         try

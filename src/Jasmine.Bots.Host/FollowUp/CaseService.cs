@@ -73,6 +73,20 @@ public sealed class CaseService(
     /// <summary>Notifies escalation level <paramref name="level"/>: 1..n = the rota in order, n+1 and beyond = all staff.</summary>
     public void NotifyLevel(CaseDoc doc, int level)
     {
+        lock (Gate)
+        {
+            // Re-read: an acknowledgement may have landed since the job loaded the case.
+            if (Cases.FindById(doc.Id) is not { Status: CaseStatus.Open } current) return;
+            doc = current;
+            NotifyLevelLocked(doc, level);
+        }
+    }
+
+    /// <summary>Every read-modify-write of a case runs under this lock: the routing job and staff act concurrently.</summary>
+    private static readonly Lock Gate = new();
+
+    private void NotifyLevelLocked(CaseDoc doc, int level)
+    {
         var o = options.Value;
         var targets = new List<string>();
         if (level <= o.Rota.Count) targets.Add(o.Rota[level - 1]);
@@ -110,6 +124,11 @@ public sealed class CaseService(
 
     public AckResult Acknowledge(string reference, string staff, string? staffUrn)
     {
+        lock (Gate) return AcknowledgeLocked(reference, staff, staffUrn);
+    }
+
+    private AckResult AcknowledgeLocked(string reference, string staff, string? staffUrn)
+    {
         var doc = ByReference(reference);
         if (doc is null || doc.Status == CaseStatus.Closed) return AckResult.Unknown;
         if (doc.Status == CaseStatus.Acknowledged) return AckResult.AlreadyAcknowledged;
@@ -130,6 +149,11 @@ public sealed class CaseService(
 
     public bool Close(string reference, string outcome, string by)
     {
+        lock (Gate) return CloseLocked(reference, outcome, by);
+    }
+
+    private bool CloseLocked(string reference, string outcome, string by)
+    {
         var doc = ByReference(reference);
         if (doc is null || doc.Status == CaseStatus.Closed) return false;
         doc.Status = CaseStatus.Closed;
@@ -143,8 +167,13 @@ public sealed class CaseService(
 
     public void AddNote(CaseDoc doc, string by, string text, string kind = "note")
     {
-        doc.Notes.Add(new CaseNote { At = time.GetUtcNow().UtcDateTime, By = by, Kind = kind, TextEnc = store.Protector.Protect(Purpose, text) });
-        Cases.Update(doc);
+        lock (Gate)
+        {
+            var current = Cases.FindById(doc.Id) ?? doc;
+            current.Notes.Add(new CaseNote { At = time.GetUtcNow().UtcDateTime, By = by, Kind = kind, TextEnc = store.Protector.Protect(Purpose, text) });
+            Cases.Update(current);
+            doc.Notes = current.Notes;
+        }
     }
 
     /// <summary>A staff message to her, through the bot: she never sees the staff member's number, nor they hers.</summary>

@@ -1,0 +1,203 @@
+using Jasmine.Bots.Admin;
+using Jasmine.Bots.Alerts;
+using Jasmine.Bots.Domain;
+using Jasmine.Bots.Identifiers;
+using Jasmine.Bots.Members;
+using Jasmine.Bots.Profiles;
+using Jasmine.Bots.Reports;
+using Jasmine.Bots.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Jasmine.Bots.Staff;
+
+/// <summary>A report as a moderator reads it: everything decrypted, for staff eyes only.</summary>
+public sealed record ReportView(
+    ReportDoc Report,
+    IReadOnlyList<(string Hash, IdentifierKind Kind, string Shown)> Identifiers,
+    string? Town,
+    string? Description,
+    string? FreeText,
+    string? OtherCategory,
+    bool Severe);
+
+public sealed record ProfileView(ProfileDoc Profile, IReadOnlyList<(string Hash, IdentifierKind Kind, string Shown)> Identifiers, string? Note, IReadOnlyList<ReportDoc> Reports);
+
+/// <summary>What moderators do to reports and profiles. The rules of the bot (hashes, index, listeners) are kept exactly.</summary>
+public sealed class Moderation(
+    JasmineStore store,
+    ProfileService profiles,
+    ReportService reports,
+    IdentifierParser parser,
+    IEnumerable<IClassificationListener> listeners,
+    IOptions<WarningsOptions> warnings,
+    TimeProvider time)
+{
+    private const string NotePurpose = "profile.note";
+
+    public static bool IsSevere(ReportDoc r) => r.Categories.Any(ReportCategories.SevereByDefault.Contains);
+
+    /// <summary>Not yet reviewed: the severe ones first, then the oldest.</summary>
+    public IReadOnlyList<ReportDoc> Queue() =>
+        store.Reports.Find(r => !r.Reviewed).OrderByDescending(IsSevere).ThenBy(r => r.CreatedAt).ToList();
+
+    public ReportDoc? Report(string reference) => reports.FindByReference(reference);
+
+    public ReportView View(ReportDoc r) => new(r, Reveal(r.Identifiers), reports.Town(r), reports.Description(r), reports.FreeText(r),
+        store.Protector.UnprotectOrNull(ReportService.OtherPurpose, r.OtherCategoryEnc), IsSevere(r));
+
+    public ProfileView? Profile(string profileId)
+    {
+        var p = profiles.Get(profileId);
+        if (p is null) return null;
+        var list = store.Reports.Find(r => r.ProfileId == p.Id).OrderByDescending(r => r.CreatedAt).ToList();
+        return new ProfileView(p, Reveal(p.Identifiers), store.Protector.UnprotectOrNull(NotePurpose, p.PublicNoteEnc), list);
+    }
+
+    /// <summary>Read exactly as screening reads it: extracted from text, else taken as a name or handle.</summary>
+    public IReadOnlyList<ProfileDoc> Search(string text)
+    {
+        var found = parser.Extract(text).ToList();
+        if (found.Count == 0)
+            foreach (var kind in new[] { IdentifierKind.Name, IdentifierKind.Handle, IdentifierKind.Email, IdentifierKind.Plate })
+                if (parser.Normalize(kind, text) is { } id) found.Add(id);
+        return found.Select(profiles.Find).OfType<ProfileDoc>().DistinctBy(p => p.Id).ToList();
+    }
+
+    public void MarkReviewed(ReportDoc r)
+    {
+        r.Reviewed = true;
+        store.Reports.Update(r);
+    }
+
+    /// <summary>How many members the push warning would reach, by the same rules as <see cref="WarningsService"/>.</summary>
+    public int WarningReach(ProfileDoc profile)
+    {
+        var count = 0;
+        foreach (var m in store.Members.Find(m => m.Status == MemberStatus.Active && m.Warnings != WarningScope.None))
+        {
+            var sameArea = profile.Departement is null || m.Departement == profile.Departement;
+            if (m.Warnings == WarningScope.Departement && !sameArea) continue;
+            var channels = store.Addresses.Find(a => a.MemberId == m.Id && !a.Unreachable).Select(a => a.Channel).ToList();
+            if (channels.Count == 0) continue;
+            if (channels.All(c => c == "tel") && warnings.Value.SmsOnlyForOwnDepartement && !sameArea) continue;
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>Sets the classification and tells the listeners, as the "classify" command does (a very dangerous one starts the push warning).</summary>
+    public async Task<string> ClassifyAsync(ProfileDoc profile, Classification classification, string by, CancellationToken ct)
+    {
+        var previous = profile.Classification;
+        profile.Classification = classification;
+        profile.History.Add(new ClassificationEvent { Classification = classification, At = Now, By = by });
+        profiles.Update(profile);
+        var output = new StringWriter();
+        foreach (var listener in listeners) await listener.ClassifiedAsync(profile, previous, output, ct);
+        return output.ToString();
+    }
+
+    public void SetNote(ProfileDoc profile, string? text)
+    {
+        profile.PublicNoteEnc = string.IsNullOrWhiteSpace(text) ? null : store.Protector.Protect(NotePurpose, text.Trim());
+        profiles.Update(profile);
+    }
+
+    /// <summary>
+    /// Moves everything of <paramref name="source"/> into <paramref name="target"/> (identifiers, index entries, reports,
+    /// history) and deletes the source. The stricter classification wins, so that a merge never makes him look safer.
+    /// </summary>
+    public void Merge(ProfileDoc target, ProfileDoc source, string by)
+    {
+        if (target.Id == source.Id) throw new InvalidOperationException("A profile cannot be merged into itself.");
+        var db = store.Database;
+        lock (store)
+        {
+            db.BeginTrans();
+            try
+            {
+                foreach (var id in source.Identifiers)
+                {
+                    store.IdentifierIndex.Upsert(new IdentifierIndexDoc { Id = id.Hash, ProfileId = target.Id });
+                    if (!target.Identifiers.Any(t => t.Hash == id.Hash)) target.Identifiers.Add(id);
+                }
+                foreach (var r in store.Reports.Find(r => r.ProfileId == source.Id).ToList())
+                {
+                    r.ProfileId = target.Id;
+                    store.Reports.Update(r);
+                }
+                foreach (var c in source.Categories) if (!target.Categories.Contains(c)) target.Categories.Add(c);
+                target.ReportCount += source.ReportCount;
+                if (source.LastReportAt > (target.LastReportAt ?? DateTime.MinValue)) target.LastReportAt = source.LastReportAt;
+                target.Departement ??= source.Departement;
+                target.CreatedAt = target.CreatedAt < source.CreatedAt ? target.CreatedAt : source.CreatedAt;
+                var merged = Stricter(target.Classification, source.Classification);
+                target.History = [.. target.History.Concat(source.History).OrderBy(h => h.At)];
+                target.History.Add(new ClassificationEvent { Classification = merged, At = Now, By = $"{by} (merge {source.Id[..8]})" });
+                target.Classification = merged;
+                if (target.PublicNoteEnc is null) target.PublicNoteEnc = source.PublicNoteEnc;
+                store.Profiles.Update(target);
+                store.Profiles.Delete(source.Id);
+                db.Commit();
+            }
+            catch
+            {
+                db.Rollback();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>An identifier that is not him after all goes to a new pending profile, with the reports that named only it.</summary>
+    public ProfileDoc Split(ProfileDoc profile, string identifierHash, string by)
+    {
+        var id = profile.Identifiers.FirstOrDefault(i => i.Hash == identifierHash) ?? throw new KeyNotFoundException("No such identifier on this profile.");
+        if (profile.Identifiers.Count < 2) throw new InvalidOperationException("The last identifier of a profile cannot be split off.");
+        var db = store.Database;
+        lock (store)
+        {
+            db.BeginTrans();
+            try
+            {
+                var created = new ProfileDoc
+                {
+                    Id = Guid.NewGuid().ToString("N"),
+                    Classification = Classification.Pending,
+                    CreatedAt = Now,
+                    Departement = profile.Departement,
+                    Identifiers = [id],
+                };
+                created.History.Add(new ClassificationEvent { Classification = Classification.Pending, At = Now, By = $"{by} (split from {profile.Id[..8]})" });
+                profile.Identifiers.RemoveAll(i => i.Hash == identifierHash);
+                foreach (var r in store.Reports.Find(r => r.ProfileId == profile.Id).ToList().Where(r => r.Identifiers.Count > 0 && r.Identifiers.All(i => i.Hash == identifierHash)))
+                {
+                    r.ProfileId = created.Id;
+                    store.Reports.Update(r);
+                    created.ReportCount++;
+                    profile.ReportCount--;
+                    foreach (var c in r.Categories) if (!created.Categories.Contains(c)) created.Categories.Add(c);
+                    if (r.IncidentDate > (created.LastReportAt ?? DateTime.MinValue)) created.LastReportAt = r.IncidentDate;
+                }
+                profile.History.Add(new ClassificationEvent { Classification = profile.Classification, At = Now, By = $"{by} (split {created.Id[..8]} off)" });
+                store.Profiles.Insert(created);
+                store.IdentifierIndex.Upsert(new IdentifierIndexDoc { Id = id.Hash, ProfileId = created.Id });
+                store.Profiles.Update(profile);
+                db.Commit();
+                return created;
+            }
+            catch
+            {
+                db.Rollback();
+                throw;
+            }
+        }
+    }
+
+    private static readonly Classification[] Strictness = [Classification.VeryDangerous, Classification.Risky, Classification.Annoying, Classification.Pending, Classification.NotSignaled];
+    private static Classification Stricter(Classification a, Classification b) => Array.IndexOf(Strictness, a) <= Array.IndexOf(Strictness, b) ? a : b;
+
+    private List<(string Hash, IdentifierKind Kind, string Shown)> Reveal(IEnumerable<ProfileIdentifier> ids) =>
+        ids.Select(i => (i.Hash, i.Kind, parser.Display(profiles.Reveal(i)))).ToList();
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+}

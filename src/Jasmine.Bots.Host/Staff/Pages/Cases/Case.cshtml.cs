@@ -1,0 +1,77 @@
+using Jasmine.Bots.FollowUp;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jasmine.Bots.Staff.Pages.Cases;
+
+public sealed record NoteView(DateTime At, string By, string Kind, string Text);
+
+/// <summary>One case: the relay conversation with her, and what the follow-up team does next.</summary>
+public sealed class CaseModel(CaseService cases, StaffUi ui) : StaffPage
+{
+    public CaseDoc? Case { get; private set; }
+    public string? Town { get; private set; }
+    public string? ContactWhen { get; private set; }
+    public string? Contact { get; private set; }
+    public string? Outcome { get; private set; }
+    public IReadOnlyList<NoteView> Notes { get; private set; } = [];
+    public string? Error { get; private set; }
+
+    public IActionResult OnGet(string reference)
+    {
+        if (!Load(reference)) return NotFound();
+        Record("case.view", Case!.Reference);
+        return Page();
+    }
+
+    /// <summary>Her number is shown on demand only, and each showing is in the audit log.</summary>
+    public IActionResult OnPostContact(string reference)
+    {
+        if (!Load(reference)) return NotFound();
+        var contact = cases.Reveal(Case!.ContactEnc);
+        // "chat:<urn>" means "through the bot": the address itself is never shown, only a phone number she gave to be called on.
+        Contact = contact.StartsWith("tel:", StringComparison.Ordinal) ? contact[4..] : ui["case.contact_chat"];
+        Record("case.contact_shown", Case.Reference);
+        return Page();
+    }
+
+    public IActionResult OnPostAcknowledge(string reference)
+    {
+        if (!Load(reference)) return NotFound();
+        var result = cases.Acknowledge(Case!.Reference, Who, null);
+        if (result != CaseService.AckResult.Done) { Error = "case.already_taken"; return Page(); }
+        return Done("case.acknowledged", "case.acknowledge", Case!.Reference, null, new { reference });
+    }
+
+    public IActionResult OnPostRelay(string reference, string? message)
+    {
+        if (!Load(reference)) return NotFound();
+        if (string.IsNullOrWhiteSpace(message) || !cases.RelayToVictim(Case!.Reference, message.Trim(), Who)) { Error = "case.relay_failed"; return Page(); }
+        return Done("case.relayed", "case.relay", Case!.Reference, null, new { reference });
+    }
+
+    public IActionResult OnPostNote(string reference, string? note)
+    {
+        if (!Load(reference)) return NotFound();
+        if (string.IsNullOrWhiteSpace(note)) { Error = "case.note_empty"; return Page(); }
+        cases.AddNote(Case!, Who, note.Trim());
+        return Done("case.noted", "case.note", Case!.Reference, null, new { reference });
+    }
+
+    public IActionResult OnPostClose(string reference, string? outcome)
+    {
+        if (!Load(reference)) return NotFound();
+        if (string.IsNullOrWhiteSpace(outcome) || !cases.Close(Case!.Reference, outcome.Trim(), Who)) { Error = "case.close_failed"; return Page(); }
+        return Done("case.closed", "case.close", Case!.Reference, null, new { reference });
+    }
+
+    private bool Load(string reference)
+    {
+        Case = cases.ByReference(reference);
+        if (Case is null) return false;
+        Town = Case.TownEnc is null ? null : cases.Reveal(Case.TownEnc);
+        ContactWhen = Case.ContactWhenEnc is null ? null : cases.Reveal(Case.ContactWhenEnc);
+        Outcome = Case.OutcomeEnc is null ? null : cases.Reveal(Case.OutcomeEnc);
+        Notes = Case.Notes.Select(n => new NoteView(n.At, n.By, n.Kind, cases.Reveal(n.TextEnc))).ToList();
+        return true;
+    }
+}
