@@ -10,6 +10,13 @@ public sealed class ProfileService(JasmineStore store, Screening.ScreeningIndex 
     /// <summary>Every profile write goes through here, so the screening index follows (once the write is committed).</summary>
     private void Changed(ProfileDoc profile)
     {
+        var summary = Screening.ProfileSummary.Of(profile);
+        foreach (var id in profile.Identifiers)
+            store.IdentifierIndex.Upsert(new IdentifierIndexDoc
+            {
+                Id = id.Hash, ProfileId = profile.Id, Classification = summary.Classification,
+                CategoryMask = summary.CategoryMask, LastReportAt = summary.LastReportAt,
+            });
         var snapshot = profile;
         store.AfterCommit(() => index.Refresh(snapshot));
     }

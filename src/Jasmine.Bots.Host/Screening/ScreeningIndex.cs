@@ -59,18 +59,20 @@ public sealed class ScreeningIndex
         foreach (var h in hashes) _entries.TryRemove(Key(h), out _);
     }
 
-    /// <summary>Reads every profile's summary and identifier hashes (raw documents, only the fields needed).</summary>
-    internal static List<KeyValuePair<UInt128, ProfileSummary>> Scan(LiteDatabase db)
+    /// <summary>
+    /// Reads the identifier index (small documents carrying the profile's summary), by a short-lived instance:
+    /// LiteDB keeps every page it read cached until disposed, and the host should not carry that.
+    /// </summary>
+    internal static List<KeyValuePair<UInt128, ProfileSummary>> Scan(Func<LiteDatabase> open)
     {
         var list = new List<KeyValuePair<UInt128, ProfileSummary>>();
-        if (!db.CollectionExists("profiles")) return list;
-        foreach (var doc in db.GetCollection("profiles").Query().Select("{ c: $.Classification, k: $.Categories, l: $.LastReportAt, h: $.Identifiers[*].Hash }").ToEnumerable())
+        using var db = open();
+        if (!db.CollectionExists("identifiers")) return list;
+        foreach (var doc in db.GetCollection("identifiers").Query().Select("{ i: $._id, c: $.Classification, k: $.CategoryMask, l: $.LastReportAt }").ToEnumerable())
         {
             var classification = Enum.TryParse<Classification>(doc["c"].AsString, out var c) ? c : Classification.Pending;
-            var categories = doc["k"].IsArray ? doc["k"].AsArray.Select(v => v.AsString) : [];
-            var summary = new ProfileSummary(classification, Mask(categories), doc["l"].IsDateTime ? doc["l"].AsDateTime : null);
-            if (doc["h"].IsArray)
-                foreach (var h in doc["h"].AsArray) list.Add(new(Key(h.AsString), summary));
+            var summary = new ProfileSummary(classification, (ushort)(doc["k"].IsNumber ? doc["k"].AsInt32 : 0), doc["l"].IsDateTime ? doc["l"].AsDateTime : null);
+            list.Add(new(Key(doc["i"].AsString), summary));
         }
         return list;
     }

@@ -110,17 +110,13 @@ public sealed class Moderation(
     public void Merge(ProfileDoc target, ProfileDoc source, string by)
     {
         if (target.Id == source.Id) throw new InvalidOperationException("A profile cannot be merged into itself.");
-        var db = store.Database;
         lock (store)
         {
-            db.BeginTrans();
-            try
+            // One transaction; ProfileService.Update re-points the index entries (and the screening index after commit).
+            store.InTransaction(() =>
             {
                 foreach (var id in source.Identifiers)
-                {
-                    store.IdentifierIndex.Upsert(new IdentifierIndexDoc { Id = id.Hash, ProfileId = target.Id });
                     if (!target.Identifiers.Any(t => t.Hash == id.Hash)) target.Identifiers.Add(id);
-                }
                 foreach (var r in store.Reports.Find(r => r.ProfileId == source.Id).ToList())
                 {
                     r.ProfileId = target.Id;
@@ -136,15 +132,9 @@ public sealed class Moderation(
                 target.History.Add(new ClassificationEvent { Classification = merged, At = Now, By = $"{by} (merge {source.Id[..8]})" });
                 target.Classification = merged;
                 if (target.PublicNoteEnc is null) target.PublicNoteEnc = source.PublicNoteEnc;
-                store.Profiles.Update(target);
                 store.Profiles.Delete(source.Id);
-                db.Commit();
-            }
-            catch
-            {
-                db.Rollback();
-                throw;
-            }
+                profiles.Update(target);
+            });
         }
     }
 
@@ -153,11 +143,9 @@ public sealed class Moderation(
     {
         var id = profile.Identifiers.FirstOrDefault(i => i.Hash == identifierHash) ?? throw new KeyNotFoundException("No such identifier on this profile.");
         if (profile.Identifiers.Count < 2) throw new InvalidOperationException("The last identifier of a profile cannot be split off.");
-        var db = store.Database;
         lock (store)
         {
-            db.BeginTrans();
-            try
+            return store.InTransaction(() =>
             {
                 var created = new ProfileDoc
                 {
@@ -180,16 +168,10 @@ public sealed class Moderation(
                 }
                 profile.History.Add(new ClassificationEvent { Classification = profile.Classification, At = Now, By = $"{by} (split {created.Id[..8]} off)" });
                 store.Profiles.Insert(created);
-                store.IdentifierIndex.Upsert(new IdentifierIndexDoc { Id = id.Hash, ProfileId = created.Id });
-                store.Profiles.Update(profile);
-                db.Commit();
+                profiles.Update(created);
+                profiles.Update(profile);
                 return created;
-            }
-            catch
-            {
-                db.Rollback();
-                throw;
-            }
+            });
         }
     }
 

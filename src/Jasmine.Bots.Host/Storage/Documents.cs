@@ -74,11 +74,17 @@ public sealed class ProfileDoc
     public string? PublicNoteEnc { get; set; }
 }
 
-/// <summary>identifier hash → profile: the whole screening look-up is one primary-key read here.</summary>
+/// <summary>
+/// identifier hash → profile, with what screening needs of the profile copied in (kept in step by ProfileService):
+/// the screening index is loaded from these small documents alone.
+/// </summary>
 public sealed class IdentifierIndexDoc
 {
     [BsonId] public string Id { get; set; } = "";
     public string ProfileId { get; set; } = "";
+    public Classification Classification { get; set; }
+    public int CategoryMask { get; set; }
+    public DateTime? LastReportAt { get; set; }
 }
 
 public sealed class ReportDoc

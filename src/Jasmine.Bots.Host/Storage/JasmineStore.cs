@@ -15,8 +15,7 @@ public sealed class JasmineStore : IDisposable
         var mapper = new BsonMapper { EnumAsInteger = false };
         // The screening index is read first, by a short-lived instance: a scan of every profile fills LiteDB's page
         // cache, which it never gives back; closing that instance returns the memory before the host starts.
-        using (var scan = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper) { UtcDate = true })
-            InitialIndex = Screening.ScreeningIndex.Scan(scan);
+        InitialIndex = Screening.ScreeningIndex.Scan(() => new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper) { UtcDate = true });
         _db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper)
         {
             // Everything is compared in UTC; a host in Paris must not read back local times.
