@@ -26,6 +26,7 @@ public static class ConversationExtensions
         builder.Services.AddSingleton<ConversationStore>();
         builder.Services.AddSingleton<BotFlowHost>();
         builder.Services.AddSingleton<TurnProcessor>();
+        builder.Services.AddSingleton<IFlowFeature, Members.LinkFeature>();
         // Resolve now so that a broken flow or locale stops the start-up instead of the first conversation.
         builder.Services.AddHostedService<FlowCheck>();
         return builder;

@@ -146,6 +146,30 @@ public sealed class TwilioEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_member_links_her_sms_number_with_a_code_sent_there_and_is_then_known_by_sms()
+    {
+        var chat = _host.Chat("linker");
+        await chat.Join(_host.NewInvite(), pseudonym: "Nina");
+        await chat.Send("/settings");
+        await chat.Tap("Add another number");
+        await chat.Tap("A number for SMS");
+        await chat.Send("06 17 17 17 17");
+        chat.Expect("sent a code");
+        var message = await Next("+33617171717", 1);
+        Assert.StartsWith("Jasmine: your code is ", message);
+        var code = message[^6..];
+        await chat.Send("000000" == code ? "111111" : "000000");
+        chat.Expect("not the right code");
+        await chat.Send(code);
+        chat.Expect("linked to your account");
+
+        await Text("+33617171717", "0699999990");
+        Assert.Contains("not signaled", await Next("+33617171717", 2));
+        Assert.Equal(1, _host.Get<JasmineStore>().Members.Count());
+        Assert.Equal(2, _host.Get<JasmineStore>().Addresses.Count());
+    }
+
+    [Fact]
     public async Task A_forged_signature_is_refused_with_403_and_nothing_is_processed()
     {
         var wrongUrl = await Text("+33655555555", "JOIN " + _host.NewInvite(), signatureUrl: "https://evil.example/channels/sms/twilio");
