@@ -9,7 +9,6 @@ using Jasmine.Bots.Channels.Outbox;
 using Jasmine.Bots.Domain;
 using Jasmine.Bots.Members;
 using Jasmine.Bots.Tests.Fakes;
-using Jasmine.Bots.Tests.Telegram;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -63,11 +62,13 @@ public static partial class TelegramLoadBenchmark
         {
             ["Jasmine:DataDirectory"] = dataDir,
             ["Jasmine:Screening:PerHour"] = "1000000",
-            ["Jasmine:Conversations:LocalesDirectory"] = CompleteLocales.Directory,
             ["Telegram:BotToken"] = Token,
             ["Telegram:ApiBaseUrl"] = bot.BaseUrl,
             ["Telegram:SecretToken"] = Secret,
             ["Logging:LogLevel:Default"] = "Warning",
+            // The fake answers at once and has no limits: our pacing (Telegram's 30/s) would measure Telegram, not us.
+            ["Channels:Limits:telegram:PerSecond"] = "1000000",
+            ["Channels:Limits:telegram:PerConversationPerSecond"] = "0",
         });
         host.UseKestrel(0);
         host.StartServer();

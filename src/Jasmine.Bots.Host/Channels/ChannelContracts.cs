@@ -14,8 +14,16 @@ public sealed record OutboundMessage(string Text, IReadOnlyList<Choice> Choices,
     /// <summary>Parts of a long message already delivered by an earlier attempt (SMS splits): not sent again.</summary>
     public int PartsSent { get; init; }
 
+    /// <summary>An attachment (the doctor's note as a PDF) where the channel can carry one; the text says the same.</summary>
+    public byte[]? DocumentBytes { get; init; }
+    public string? DocumentName { get; init; }
+
     public static OutboundMessage From(Reply reply, string language) =>
-        new(reply.Text, reply.Choices, language) { Location = reply.Location, LocationTitle = reply.LocationTitle };
+        new(reply.Text, reply.Choices, language)
+        {
+            Location = reply.Location, LocationTitle = reply.LocationTitle,
+            DocumentBytes = reply.DocumentBytes, DocumentName = reply.DocumentName,
+        };
 }
 
 public enum SendStatus { Sent, RetryLater, Unreachable, Dropped }

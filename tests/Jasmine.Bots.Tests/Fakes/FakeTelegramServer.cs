@@ -131,7 +131,24 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         JsonObject body;
         try
         {
-            body = context.Request.HasJsonContentType() || context.Request.ContentLength > 0
+            // sendDocument uploads a file: multipart/form-data, as Telegram's API documents for InputFile.
+            if (context.Request.HasFormContentType)
+            {
+                var form = await context.Request.ReadFormAsync();
+                body = [];
+                foreach (var (k, v) in form) body[k] = v.ToString();
+                foreach (var file in form.Files)
+                {
+                    using var ms = new MemoryStream();
+                    await file.CopyToAsync(ms);
+                    var described = new JsonObject { ["file_name"] = file.FileName, ["length"] = ms.Length, ["head"] = System.Text.Encoding.ASCII.GetString(ms.ToArray(), 0, (int)Math.Min(8, ms.Length)) };
+                    // A field may name the file part as "attach://<name>" (how clients upload several files at once).
+                    var referring = body.Where(p => p.Value is JsonValue v && v.TryGetValue<string>(out var str) && str == "attach://" + file.Name).Select(p => p.Key).ToList();
+                    foreach (var key in referring) body[key] = described.DeepClone();
+                    if (referring.Count == 0) body[file.Name] = described;
+                }
+            }
+            else body = context.Request.HasJsonContentType() || context.Request.ContentLength > 0
                 ? (await JsonNode.ParseAsync(context.Request.Body))?.AsObject() ?? []
                 : [];
         }
@@ -161,6 +178,11 @@ public sealed class FakeTelegramServer : IAsyncDisposable
                 var venue = Accept("sendVenue", body, title);
                 venue["venue"] = new JsonObject { ["title"] = title, ["address"] = body["address"]!.DeepClone(), ["location"] = new JsonObject { ["latitude"] = body["latitude"]!.DeepClone(), ["longitude"] = body["longitude"]!.DeepClone() } };
                 return Ok(venue);
+            }
+            case "senddocument":
+            {
+                if (body["document"] is not JsonObject doc) return Error(400, "Bad Request: there is no document in the request");
+                return Ok(Accept("sendDocument", body, doc["file_name"]?.GetValue<string>() ?? "document"));
             }
             case "answercallbackquery":
                 return body["callback_query_id"] is null ? Error(400, "Bad Request: query id is empty") : Ok(true);

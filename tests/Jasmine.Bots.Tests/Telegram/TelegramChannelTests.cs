@@ -81,6 +81,29 @@ public sealed class TelegramChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_health_questionnaire_ends_with_the_french_note_as_text_and_as_a_pdf_document()
+    {
+        await _t.JoinAsync(Amina);
+        await _t.SayAsync(Amina, "/health");
+        await _t.TapAsync(Amina, "Condom broke");
+        await _t.TapAsync(Amina, "More than 3 days ago");
+        await _t.TapAsync(Amina, "Vaginal");
+        await _t.TapAsync(Amina, "Done");
+        await _t.TapAsync(Amina, "None");
+        await _t.TapAsync(Amina, "Done");
+        await _t.SayAsync(Amina, "0");
+        await _t.TapAsync(Amina, "Nothing");
+        await _t.SayAsync(Amina, "nothing");
+        await _t.TapAsync(Amina, "STI test");
+        await _t.TapAsync(Amina, "Done");
+        var note = await _t.TapAsync(Amina, "No");
+        Assert.Contains(note, m => m.Text is not null && m.Text.Contains("Patiente", StringComparison.Ordinal));
+        var pdf = Assert.Single(_t.Bot.CallsTo("sendDocument"));
+        Assert.Equal("%PDF-1.4", pdf.Body["document"]!["head"]!.GetValue<string>());
+        Assert.True(pdf.Body["document"]!["length"]!.GetValue<long>() > 500);
+    }
+
+    [Fact]
     public async Task A_pseudonym_with_markup_comes_back_escaped_and_the_message_still_renders()
     {
         await _t.SayAsync(Amina, "/start " + _t.Host.NewInvite());

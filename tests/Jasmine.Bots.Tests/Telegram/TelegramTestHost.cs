@@ -34,7 +34,9 @@ public sealed class TelegramTestHost : IAsyncDisposable
             ["Telegram:BotToken"] = Token,
             ["Telegram:ApiBaseUrl"] = bot.BaseUrl,
             ["Telegram:SecretToken"] = Secret,
-            ["Jasmine:Conversations:LocalesDirectory"] = CompleteLocales.Directory,
+            // Telegram's pace (30/s, 1/s per chat) is its own test's business; here it would only slow every exchange.
+            ["Channels:Limits:telegram:PerSecond"] = "1000",
+            ["Channels:Limits:telegram:PerConversationPerSecond"] = "100",
         };
         foreach (var (k, v) in settings ?? []) all[k] = v;
         var host = new JasmineFactory(all);

@@ -34,6 +34,7 @@ public sealed class OutboxDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         outbox.EnsureIndexes();
+        _ = FlushLoopAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
@@ -47,7 +48,8 @@ public sealed class OutboxDispatcher(
             }
             catch (Exception e)
             {
-                logger.LogError("Outbox pass failed with {ExceptionType}", e.GetType().Name);
+                // LiteDB's error codes name no data; its message text is not logged (it may quote a key).
+                logger.LogError("Outbox pass failed with {ExceptionType} {ErrorCode}", e.GetType().Name, (e as LiteDB.LiteException)?.ErrorCode);
                 wait = TimeSpan.FromSeconds(1);
             }
             try
@@ -57,6 +59,26 @@ public sealed class OutboxDispatcher(
                 await Task.Delay(MinPassInterval, stoppingToken);
             }
             catch (OperationCanceledException) { break; }
+        }
+    }
+
+    private async Task FlushLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(10, ct);
+                try { outbox.FlushSent(); }
+                catch (Exception e) when (e is not OperationCanceledException) { logger.LogError("Outbox flush failed with {ExceptionType}", e.GetType().Name); }
+            }
+        }
+        catch (OperationCanceledException) { }
+        finally
+        {
+            // Last chance before the store closes: what went out must not go out again after the restart.
+            try { outbox.FlushSent(); }
+            catch (ObjectDisposedException) { }
         }
     }
 
@@ -70,7 +92,8 @@ public sealed class OutboxDispatcher(
     public Task<TimeSpan> RunOnceAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var pending = outbox.Pending(1000);
+        outbox.FlushSent();
+        var pending = outbox.PendingHeads(1000);
         var nextDue = TimeSpan.FromSeconds(5);
         foreach (var group in pending.GroupBy(p => p.Conversation))
         {

@@ -91,17 +91,48 @@ public sealed class OutboxStore(JasmineStore store)
     // Sorted here rather than by LiteDB: its OrderBy builds a sort buffer per query, which under load costs more
     // than the query itself; the index already narrows the documents to the few pending ones.
     public IReadOnlyList<OutboxDoc> Pending(int limit) =>
-        Items.Find(o => o.Status == OutboxStatus.Pending).OrderBy(o => o.Id).Take(limit).ToList();
+        Items.Find(o => o.Status == OutboxStatus.Pending).Where(o => !_sent.ContainsKey(o.Id)).OrderBy(o => o.Id).Take(limit).ToList();
+
+    /// <summary>What the dispatcher needs to plan a pass, without reading the (encrypted) payloads.</summary>
+    public sealed record Head(long Id, string Conversation, DateTime NextAttemptAt);
+
+    public IReadOnlyList<Head> PendingHeads(int limit)
+    {
+        var heads = new List<Head>();
+        foreach (var d in store.Database.GetCollection("outbox").Query().Where("Status = 'Pending'").Select("{ i: $._id, c: $.Conversation, n: $.NextAttemptAt }").ToEnumerable())
+        {
+            var id = d["i"].AsInt64;
+            if (_sent.ContainsKey(id)) continue;
+            heads.Add(new Head(id, d["c"].AsString, d["n"].AsDateTime));
+        }
+        heads.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return heads.Count > limit ? heads[..limit] : heads;
+    }
 
     /// <summary>One conversation's pending messages, oldest first, as they are on disk now.</summary>
     public IReadOnlyList<OutboxDoc> PendingFor(string conversation) =>
-        Items.Find(o => o.Conversation == conversation).Where(o => o.Status == OutboxStatus.Pending).OrderBy(o => o.Id).ToList();
+        Items.Find(o => o.Conversation == conversation).Where(o => o.Status == OutboxStatus.Pending && !_sent.ContainsKey(o.Id)).OrderBy(o => o.Id).ToList();
 
     internal OutboxPayload Open(OutboxDoc doc) =>
         JsonSerializer.Deserialize<OutboxPayload>(store.Protector.UnprotectBytes(Purpose, doc.PayloadEnc))!;
 
     /// <summary>A sent message leaves nothing behind: it cannot be sent again, nor read later.</summary>
-    public void MarkSent(OutboxDoc doc) => Items.Delete(doc.Id);
+    // Sent messages are deleted in batches (one write for many): until the batch is written they are only
+    // hidden here. A crash in that window (a few milliseconds) can send them again after the restart — at least
+    // once, never lost.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _sent = new();
+
+    public void MarkSent(OutboxDoc doc) => _sent.TryAdd(doc.Id, 0);
+
+    /// <summary>Writes the deletions of what was sent since the last call; returns how many.</summary>
+    public int FlushSent()
+    {
+        if (_sent.IsEmpty) return 0;
+        var ids = _sent.Keys.ToList();
+        store.InTransaction(() => { foreach (var id in ids) Items.Delete(id); });
+        foreach (var id in ids) _sent.TryRemove(id, out _);
+        return ids.Count;
+    }
 
     public void MarkFailed(OutboxDoc doc)
     {
@@ -118,7 +149,7 @@ public sealed class OutboxStore(JasmineStore store)
         Items.Update(doc);
     }
 
-    public int PendingCount() => Items.Count(o => o.Status == OutboxStatus.Pending);
+    public int PendingCount() => Math.Max(0, Items.Count(o => o.Status == OutboxStatus.Pending) - _sent.Count);
     public int CountByStatus(OutboxStatus status) => Items.Count(o => o.Status == status);
     public int DeleteFinishedBefore(DateTime cutoff) => Items.DeleteMany(o => o.Status != OutboxStatus.Pending && o.CreatedAt < cutoff);
 }

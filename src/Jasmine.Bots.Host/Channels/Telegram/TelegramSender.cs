@@ -58,6 +58,23 @@ public sealed class TelegramSender(ITelegramBotClient bot) : IChannelSender
                 return outcome;
             }
         }
+        if (message.DocumentBytes is { Length: > 0 } bytes)
+        {
+            try
+            {
+                using var stream = new MemoryStream(bytes, writable: false);
+                var doc = await bot.SendDocument(chatId, global::Telegram.Bot.Types.InputFile.FromStream(stream, message.DocumentName ?? "document.pdf"), cancellationToken: ct);
+                ids.Add(doc.Id.ToString(CultureInfo.InvariantCulture));
+            }
+            catch (Exception e) when (ids.Count > 0 && Classify(e, ct) is not null)
+            {
+                // The text already went out and says the same: a failed attachment is not worth repeating it.
+            }
+            catch (Exception e) when (Classify(e, ct) is { } outcome)
+            {
+                return outcome;
+            }
+        }
         return SendOutcome.Sent([.. ids]);
     }
 
