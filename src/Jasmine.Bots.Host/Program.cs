@@ -11,6 +11,7 @@ using Jasmine.Bots.Jobs;
 using Jasmine.Bots.Reports;
 using Jasmine.Bots.Staff;
 using Jasmine.Bots.Storage;
+using Jasmine.Bots.Wipe;
 
 // "dotnet run -- invite --role member" and friends: the same executable is the admin command line.
 var isAdmin = AdminExtensions.IsAdminCommand(args) || (args.Length > 0 && AdminExtensions.IsAdminCommand(AdminExtensions.CommandArgs(args)));
@@ -25,6 +26,7 @@ builder.AddTwilioSms();
 builder.AddSignal();
 builder.AddJobs();
 builder.AddFollowUpAndAlerts();
+builder.AddWipe();
 builder.AddTelegram();
 builder.AddAdmin();
 builder.AddStaffConsole();

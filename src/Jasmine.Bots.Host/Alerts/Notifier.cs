@@ -49,7 +49,9 @@ public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbo
         if (WasQueued(dedupKey)) return false;
         var texts = locales[member.Language];
         var neutral = texts.Get("notice.neutral");
+        // Whatever it says, she can clear it from her phone straight after reading it.
         var content = details(texts);
+        content = content with { Choices = [.. content.Choices, new Choice(texts.Get("wipe.button"), "wipe")] };
         OutboundMessage message;
         if (member.Discreet)
         {

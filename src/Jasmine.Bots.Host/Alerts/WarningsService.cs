@@ -145,7 +145,8 @@ public sealed class WarningsService(
         };
         var key = profile.Departement is null ? "warning.text_france" : "warning.text";
         if (profile.Categories.Count == 0) key += "_no_categories";
-        return new Reply(Locales.Format(texts.Get(key), args));
+        // A warning is the message she least wants found on her phone: the way to clear it is part of it.
+        return new Reply(Locales.Format(texts.Get(key), args) + "\n" + texts.Get("wipe.hint"));
     }
 
     // ---- watchlist ----

@@ -47,3 +47,9 @@ public interface IChannelSender
     bool IsEnabled { get; }
     Task<SendOutcome> SendAsync(string urn, OutboundMessage message, CancellationToken ct);
 }
+
+/// <summary>Told the channel id of each message a person sent, where the channel lets the bot delete it later (WIPE).</summary>
+public interface IInboundMessageIds
+{
+    void Received(string urn, string messageId);
+}

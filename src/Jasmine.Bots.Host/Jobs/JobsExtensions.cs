@@ -42,6 +42,9 @@ public static class JobsExtensions
             // Escalations are scheduled minutes ahead; a second's precision is plenty and cheap in memory.
             options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             options.ServerName = $"jasmine-{Environment.ProcessId}";
+            // Hangfire's default activator is process-wide (the last host configured wins): with two hosts in one
+            // process (tests, a restart in place) jobs would be built from another, possibly disposed, container.
+            options.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
         });
         builder.Services.AddSingleton<JobRecovery>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobRecovery>());

@@ -62,7 +62,8 @@ public sealed class HealthFlowTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal(0, Notes.Count());
         var state = _host.Get<ConversationStore>().Load("try:fr-health");
-        Assert.True(state is null || (state.Flow is null && state.Vars.Count == 0), "nothing of the questionnaire outlives the note");
+        // The chat may wait on the offer to wipe it (wipe.yaml); none of her answers stays.
+        Assert.True(state is null || (state.Flow is null or "wipe" && state.Vars.Count == 0), "nothing of the questionnaire outlives the note");
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Jasmine.Bots.Channels.Telegram;
 /// Turns one Telegram update into a neutral inbound message and hands it to <see cref="ChannelInbound"/>; shared by
 /// the webhook and polling so both behave exactly alike. Replies go through the outbox, never from here.
 /// </summary>
-public sealed class TelegramUpdateHandler(ChannelInbound inbound, ITelegramBotClient bot, ILogger<TelegramUpdateHandler> logger)
+public sealed class TelegramUpdateHandler(ChannelInbound inbound, ITelegramBotClient bot, IEnumerable<IInboundMessageIds> messageIds, ILogger<TelegramUpdateHandler> logger)
 {
     public const string Channel = "telegram";
 
@@ -32,7 +32,12 @@ public sealed class TelegramUpdateHandler(ChannelInbound inbound, ITelegramBotCl
             return;
         }
         if (update.Message is { } message && ToInbound(message) is { } fromMessage)
+        {
+            // Kept before the turn runs, so that a WIPE also deletes the message that asked for it. Id only, no text.
+            var urn = Urns.Telegram(fromMessage.ChatId);
+            foreach (var ids in messageIds) ids.Received(urn, message.Id.ToString(CultureInfo.InvariantCulture));
             await RunAsync(update, fromMessage.ChatId, fromMessage.Input, ct);
+        }
         // Edited messages, channel posts, group traffic, other bots: nothing to say, nothing to keep.
     }
 

@@ -1,0 +1,167 @@
+using System.Globalization;
+using Hangfire;
+using Jasmine.Bots.Channels.Signal;
+using Jasmine.Bots.Jobs;
+using Jasmine.Bots.Members;
+using Jasmine.Bots.Storage;
+using LiteDB;
+using Telegram.Bot;
+using Telegram.Bot.Exceptions;
+
+namespace Jasmine.Bots.Wipe;
+
+/// <summary>A wipe asked for and not yet done: recorded before it is scheduled, so a restart still does it.</summary>
+public sealed class PendingWipeDoc
+{
+    [BsonId] public string Id { get; set; } = "";
+    /// <summary>The chat's address, encrypted: the job needs it to reach the channel.</summary>
+    public string UrnEnc { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public DateTime DueAt { get; set; }
+    /// <summary>Messages up to this time go; null means "up to when the wipe runs" (the delayed wipe).</summary>
+    public DateTime? Cutoff { get; set; }
+}
+
+/// <summary>She agreed at join (on Signal) that a wipe also turns on disappearing messages for the chat.</summary>
+public sealed class WipeConsentDoc
+{
+    /// <summary>Keyed hash of the chat's address.</summary>
+    [BsonId] public string Id { get; set; } = "";
+    public DateTime At { get; set; }
+}
+
+/// <summary>
+/// Clears a chat from the phone in her hand: deletes what the channel lets a bot delete (Telegram: both sides for
+/// 48 hours; Signal: the bot's own messages, then disappearing messages if she agreed). Her account and her
+/// reports are untouched. Every wipe is stored first and driven by Hangfire, so a restart loses none.
+/// </summary>
+public sealed class WipeService(JasmineStore store, WipeLedger ledger, IServiceProvider services, TimeProvider time, ILogger<WipeService> logger) : IRecoverable
+{
+    private const string Purpose = "wipe";
+    /// <summary>Signal's "1 day" disappearing-messages timer.</summary>
+    public const int DisappearingSeconds = 86_400;
+    public static readonly TimeSpan LaterDelay = TimeSpan.FromMinutes(10);
+    /// <summary>Telegram's deleteMessages takes at most this many ids per call.</summary>
+    public const int TelegramBatch = 100;
+
+    public ILiteCollection<PendingWipeDoc> Pending => store.Database.GetCollection<PendingWipeDoc>("wipe_pending");
+    private ILiteCollection<WipeConsentDoc> Consents => store.Database.GetCollection<WipeConsentDoc>("wipe_consent");
+    private IBackgroundJobClient Jobs => services.GetRequiredService<IBackgroundJobClient>();
+
+    /// <summary>Records a wipe of this chat, due after <paramref name="delay"/>; the job is scheduled once the turn is committed.</summary>
+    public PendingWipeDoc Request(string urn, TimeSpan delay)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var doc = new PendingWipeDoc
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            UrnEnc = store.Protector.Protect(Purpose, urn),
+            CreatedAt = now,
+            DueAt = now + delay,
+            // A wipe now stops at her WIPE: the short confirmation that follows may stay. A delayed one takes
+            // everything up to the moment it runs, its own announcement included.
+            Cutoff = delay <= TimeSpan.Zero ? now : null,
+        };
+        Pending.Insert(doc);
+        store.AfterCommit(() => Schedule(Jobs, doc));
+        return doc;
+    }
+
+    public void Recover(IBackgroundJobClient jobs)
+    {
+        foreach (var doc in Pending.FindAll().ToList()) Schedule(jobs, doc);
+    }
+
+    private void Schedule(IBackgroundJobClient jobs, PendingWipeDoc doc)
+    {
+        var wait = doc.DueAt - time.GetUtcNow().UtcDateTime;
+        if (wait <= TimeSpan.Zero) jobs.Enqueue<WipeJobs>(j => j.RunAsync(doc.Id, CancellationToken.None));
+        else jobs.Schedule<WipeJobs>(j => j.RunAsync(doc.Id, CancellationToken.None), wait);
+    }
+
+    public void RememberDisappearingConsent(string urn) =>
+        Consents.Upsert(new WipeConsentDoc { Id = ledger.ChatKey(urn), At = time.GetUtcNow().UtcDateTime });
+
+    public bool HasDisappearingConsent(string urn) => Consents.Exists(c => c.Id == ledger.ChatKey(urn));
+
+    public void ForgetConsent(string urn) => Consents.Delete(ledger.ChatKey(urn));
+
+    /// <summary>Runs a recorded wipe; a second run of the same one (a retry, a recovery) finds nothing left to do.</summary>
+    public async Task RunAsync(string id, CancellationToken ct)
+    {
+        if (Pending.FindById(id) is not { } doc) return;
+        var urn = store.Protector.Unprotect(Purpose, doc.UrnEnc);
+        var cutoff = doc.Cutoff ?? time.GetUtcNow().UtcDateTime;
+        var entries = ledger.Recent(urn, cutoff);
+        var scheme = Urns.Scheme(urn);
+        var done = scheme switch
+        {
+            "telegram" => await DeleteOnTelegramAsync(urn, entries, ct),
+            "signal" => await DeleteOnSignalAsync(urn, entries, ct),
+            // SMS cannot be deleted by the sender (the flow told her how to delete the thread on her phone);
+            // the try-it chat keeps nothing on a phone.
+            _ => 0,
+        };
+        ledger.Forget(urn, cutoff);
+        Pending.Delete(id);
+        // Counts only: which chat it was is nobody's business, not even the log's.
+        logger.LogInformation("Wipe {Wipe} on {Scheme}: {Deleted} of {Known} message ids sent for deletion", id[..8], scheme, done, entries.Count);
+    }
+
+    private async Task<int> DeleteOnTelegramAsync(string urn, IReadOnlyList<WipeLedgerDoc> entries, CancellationToken ct)
+    {
+        if (services.GetService<ITelegramBotClient>() is not { } bot)
+        {
+            logger.LogWarning("Wipe on Telegram skipped: Telegram is not configured");
+            return 0;
+        }
+        var chatId = long.Parse(Urns.Path(urn), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var ids = entries.Select(e => int.TryParse(e.MessageId, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
+            .Where(n => n > 0).Distinct().Order().ToList();
+        var sent = 0;
+        foreach (var batch in ids.Chunk(TelegramBatch))
+        {
+            try
+            {
+                await bot.DeleteMessages(chatId, batch, ct);
+                sent += batch.Length;
+            }
+            catch (ApiRequestException e) when (e.ErrorCode == 400)
+            {
+                // Messages already gone (she deleted them) or just past 48 hours: nothing more can be done for them.
+                logger.LogInformation("deleteMessages refused a batch of {Count} ids (400)", batch.Length);
+            }
+            catch (ApiRequestException e) when (e.ErrorCode == 403)
+            {
+                // She blocked the bot: it can no longer touch the chat.
+                logger.LogInformation("deleteMessages refused (403): the chat is closed to the bot");
+                break;
+            }
+            // Anything else (429, 5xx, network) propagates: Hangfire retries, and the pending record survives a restart.
+        }
+        return sent;
+    }
+
+    private async Task<int> DeleteOnSignalAsync(string urn, IReadOnlyList<WipeLedgerDoc> entries, CancellationToken ct)
+    {
+        var client = services.GetRequiredService<SignalApiClient>();
+        var number = Urns.Path(urn);
+        var deleted = 0;
+        // Only the bot's own messages: Signal lets nobody delete what the other person sent.
+        foreach (var entry in entries.Where(e => e.Side == WipeSide.Bot))
+        {
+            if (!long.TryParse(entry.MessageId, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp)) continue;
+            if (await client.RemoteDeleteAsync(number, timestamp, ct)) deleted++;
+        }
+        if (HasDisappearingConsent(urn) && !await client.SetDisappearingAsync(number, DisappearingSeconds, ct))
+            logger.LogWarning("Wipe on Signal could not turn on disappearing messages");
+        return deleted;
+    }
+}
+
+/// <summary>The Hangfire side of a wipe: everything it needs is in the stored record.</summary>
+public sealed class WipeJobs(WipeService wipes)
+{
+    [AutomaticRetry(Attempts = 5)]
+    public Task RunAsync(string wipeId, CancellationToken ct) => wipes.RunAsync(wipeId, ct);
+}
