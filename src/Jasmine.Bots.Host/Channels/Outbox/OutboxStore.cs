@@ -20,6 +20,8 @@ public sealed class OutboxDoc
     public DateTime NextAttemptAt { get; set; }
     public DateTime? SentAt { get; set; }
     public int PartsSent { get; set; }
+    /// <summary>What queued it ("fanout:&lt;id&gt;"), for progress counts; null for replies.</summary>
+    public string? Origin { get; set; }
 }
 
 internal sealed record OutboxPayload(string Urn, OutboundMessage Message);
@@ -51,10 +53,12 @@ public sealed class OutboxStore(JasmineStore store)
     {
         Items.EnsureIndex(o => o.Status);
         Items.EnsureIndex(o => o.Conversation);
+        Items.EnsureIndex(o => o.NextAttemptAt);
+        Items.EnsureIndex(o => o.Origin);
     }
 
     /// <summary>Queues messages for one address; with a <paramref name="dedupKey"/>, only the first call for that key does.</summary>
-    public IReadOnlyList<long> Add(string urn, IEnumerable<OutboundMessage> messages, DateTime now, string? dedupKey = null)
+    public IReadOnlyList<long> Add(string urn, IEnumerable<OutboundMessage> messages, DateTime now, string? dedupKey = null, string? origin = null)
     {
         var conversation = store.Protector.Hash("conversation.outbox", urn);
         var ids = new List<long>();
@@ -77,6 +81,7 @@ public sealed class OutboxStore(JasmineStore store)
                     Status = OutboxStatus.Pending,
                     CreatedAt = now,
                     NextAttemptAt = now,
+                    Origin = origin,
                 };
                 ids.Add(Items.Insert(doc).AsInt64);
             }
@@ -88,10 +93,16 @@ public sealed class OutboxStore(JasmineStore store)
 
     public int DeleteKeysBefore(DateTime cutoff) => Keys.DeleteMany(k => k.At < cutoff);
 
-    // Sorted here rather than by LiteDB: its OrderBy builds a sort buffer per query, which under load costs more
-    // than the query itself; the index already narrows the documents to the few pending ones.
-    public IReadOnlyList<OutboxDoc> Pending(int limit) =>
-        Items.Find(o => o.Status == OutboxStatus.Pending).OrderBy(o => o.Id).Take(limit).ToList();
+    /// <summary>
+    /// Pending messages due at <paramref name="now"/>, earliest first, read through the NextAttemptAt index: a pass
+    /// reads only what it can send, not the whole backlog of a fan-out (thousands of encrypted payloads).
+    /// </summary>
+    public IReadOnlyList<OutboxDoc> Due(DateTime now, int limit) =>
+        Items.Find(Query.LTE(nameof(OutboxDoc.NextAttemptAt), now), 0, limit).Where(o => o.Status == OutboxStatus.Pending).ToList();
+
+    /// <summary>When the next message not yet due becomes due (a retry waiting), or null.</summary>
+    public DateTime? NextDueAfter(DateTime now) =>
+        Items.Find(Query.And(Query.GT(nameof(OutboxDoc.NextAttemptAt), now), Query.LT(nameof(OutboxDoc.NextAttemptAt), DateTime.MaxValue)), 0, 1).FirstOrDefault()?.NextAttemptAt;
 
     /// <summary>One conversation's pending messages, oldest first, as they are on disk now.</summary>
     public IReadOnlyList<OutboxDoc> PendingFor(string conversation) =>
@@ -107,6 +118,8 @@ public sealed class OutboxStore(JasmineStore store)
     {
         doc.Status = OutboxStatus.Failed;
         doc.PayloadEnc = [];
+        // Out of the due index's range for good: passes read only what may still be sent.
+        doc.NextAttemptAt = DateTime.MaxValue;
         Items.Update(doc);
     }
 
@@ -116,6 +129,13 @@ public sealed class OutboxStore(JasmineStore store)
         doc.PartsSent = Math.Max(doc.PartsSent, partsSent);
         doc.NextAttemptAt = next;
         Items.Update(doc);
+    }
+
+    /// <summary>Messages of one origin still waiting, and those given up on.</summary>
+    public (int Pending, int Failed) CountFor(string origin)
+    {
+        var docs = Items.Query().Where(o => o.Origin == origin).Select(o => o.Status).ToList();
+        return (docs.Count(s => s == OutboxStatus.Pending), docs.Count(s => s == OutboxStatus.Failed));
     }
 
     public int PendingCount() => Items.Count(o => o.Status == OutboxStatus.Pending);
