@@ -32,10 +32,12 @@ public static class JobsExtensions
                 ? PostgresJobStorage.Create(options.ConnectionString!)
                 : new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });
         });
+        builder.Services.AddSingleton<FailedJobsFilter>();
         builder.Services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseFilter(sp.GetRequiredService<FailedJobsFilter>()));
         builder.Services.AddHangfireServer((sp, options) =>
         {
             options.WorkerCount = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value.Workers;
