@@ -48,6 +48,8 @@ public sealed class FakeTelegramServer : IAsyncDisposable
     private readonly Queue<long> _botWindow = new();
     private readonly Dictionary<long, Queue<long>> _chatWindows = [];
     private readonly Dictionary<long, int> _perChat = [];
+    private readonly Dictionary<long, long> _retryNotBefore = [];
+    private int _earlyRetries;
 
     public string Token { get; }
     public string BaseUrl { get; private set; } = "";
@@ -67,6 +69,9 @@ public sealed class FakeTelegramServer : IAsyncDisposable
 
     /// <summary>Sends refused because a limit above was exceeded (scripted failures are not counted).</summary>
     public int TooManyRequestsCount => Volatile.Read(ref _tooManyRequests);
+
+    /// <summary>Sends to a chat that came back before the retry_after it was told (a client not honouring 429).</summary>
+    public int EarlyRetryCount => Volatile.Read(ref _earlyRetries);
 
     /// <summary>How many messages each chat received (accepted sends), kept even when <see cref="KeepCalls"/> is off.</summary>
     public IReadOnlyDictionary<long, int> ReceivedPerChat { get { lock (_gate) return new Dictionary<long, int>(_perChat); } }
@@ -223,13 +228,16 @@ public sealed class FakeTelegramServer : IAsyncDisposable
             while (_botWindow.Count > 0 && _botWindow.Peek() <= windowStart) _botWindow.Dequeue();
             if (!_chatWindows.TryGetValue(chatId, out var chat)) _chatWindows[chatId] = chat = new Queue<long>();
             while (chat.Count > 0 && chat.Peek() <= windowStart) chat.Dequeue();
+            if (_retryNotBefore.TryGetValue(chatId, out var notBefore) && now < notBefore) _earlyRetries++;
             long? freeAt = null;
             if (PerBotPerSecond is { } perBot && _botWindow.Count >= perBot) freeAt = _botWindow.Peek() + Stopwatch.Frequency;
             if (PerChatPerSecond is { } perChat && chat.Count >= perChat) freeAt = Math.Max(freeAt ?? 0, chat.Peek() + Stopwatch.Frequency);
             if (freeAt is { } at)
             {
                 _tooManyRequests++;
-                return Math.Max(1, (int)Math.Ceiling((at - now) / (double)Stopwatch.Frequency));
+                var retryAfter = Math.Max(1, (int)Math.Ceiling((at - now) / (double)Stopwatch.Frequency));
+                _retryNotBefore[chatId] = now + retryAfter * Stopwatch.Frequency;
+                return retryAfter;
             }
             _botWindow.Enqueue(now);
             chat.Enqueue(now);
