@@ -22,6 +22,8 @@ public sealed class OutboxDoc
     public int PartsSent { get; set; }
     /// <summary>What queued it ("fanout:&lt;id&gt;"), for progress counts; null for replies.</summary>
     public string? Origin { get; set; }
+    /// <summary>Hash of the dedup key it was queued under, if any (see <see cref="OutboxStore.MarkSent"/>).</summary>
+    public string? KeyHash { get; set; }
 }
 
 internal sealed record OutboxPayload(string Urn, OutboundMessage Message);
@@ -34,9 +36,54 @@ public sealed class OutboxKeyDoc
 }
 
 /// <summary>The durable outbox: a message is on disk before anyone is told it will be sent.</summary>
-public sealed class OutboxStore(JasmineStore store)
+/// <remarks>
+/// LiteDB 5.0 commits to memory and writes its log on a background thread: a SIGKILL loses the last few hundred
+/// milliseconds of commits. For a deletion after a send, that meant a fan-out killed mid-way warned a dozen
+/// members twice after the restart. So each send is first written to a journal (<c>outbox-sent.journal</c>: ids
+/// and key hashes, nothing personal) with a plain write() that the kernel keeps even if the process dies, and the
+/// journal is replayed when the store opens: sent messages still pending are deleted, lost dedup keys come back
+/// (so a fan-out batch whose commit was lost does not queue her warning again). What remains is the time between
+/// the channel's answer and that write(): microseconds. A power cut can lose more (no fsync per message).
+/// </remarks>
+public sealed class OutboxStore
 {
     private const string Purpose = "outbox";
+    private const long JournalCompactBytes = 256 * 1024;
+    private readonly JasmineStore store;
+    private readonly Lock _journalGate = new();
+    private readonly FileStream _journal;
+
+    public OutboxStore(JasmineStore store)
+    {
+        this.store = store;
+        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store.Path_))!, "outbox-sent.journal");
+        EnsureIndexes();
+        ReplayJournal(path);
+        // Unbuffered: each line is a write() at once, which the kernel keeps even if this process is killed.
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        _journal = new FileStream(path, options);
+        _journal.Seek(0, SeekOrigin.End);
+    }
+
+    private void ReplayJournal(string path)
+    {
+        if (!File.Exists(path)) return;
+        var now = DateTime.UtcNow;
+        foreach (var line in File.ReadLines(path))
+        {
+            var parts = line.Split('\t');
+            // A line cut by the kill has no id yet or a partial one: that send was not confirmed by its write.
+            if (parts.Length != 2 || !long.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var id)) continue;
+            var key = parts[1].Length > 0 ? parts[1] : null;
+            if (key is not null && Keys.FindById(key) is null) Keys.Insert(new OutboxKeyDoc { Id = key, At = now });
+            // Same id and same key: the very message (ids are never reused within a run, and the journal is
+            // emptied at each start once its deletions are on disk).
+            if (Items.FindById(id) is { Status: OutboxStatus.Pending } doc && doc.KeyHash == key) Items.Delete(id);
+        }
+        store.Database.Checkpoint();
+        File.WriteAllBytes(path, []);
+    }
 
     private ILiteCollection<OutboxDoc> Items
     {
@@ -65,9 +112,10 @@ public sealed class OutboxStore(JasmineStore store)
         // One transaction for the key and a turn's replies (or the caller's, for a whole turn): all or nothing.
         store.InTransaction(() =>
         {
+            string? key = null;
             if (dedupKey is not null)
             {
-                var key = store.Protector.Hash("outbox.key", dedupKey);
+                key = store.Protector.Hash("outbox.key", dedupKey);
                 if (Keys.FindById(key) is not null) return;
                 Keys.Insert(new OutboxKeyDoc { Id = key, At = now });
             }
@@ -82,6 +130,7 @@ public sealed class OutboxStore(JasmineStore store)
                     CreatedAt = now,
                     NextAttemptAt = now,
                     Origin = origin,
+                    KeyHash = key,
                 };
                 ids.Add(Items.Insert(doc).AsInt64);
             }
@@ -112,7 +161,22 @@ public sealed class OutboxStore(JasmineStore store)
         JsonSerializer.Deserialize<OutboxPayload>(store.Protector.UnprotectBytes(Purpose, doc.PayloadEnc))!;
 
     /// <summary>A sent message leaves nothing behind: it cannot be sent again, nor read later.</summary>
-    public void MarkSent(OutboxDoc doc) => Items.Delete(doc.Id);
+    public void MarkSent(OutboxDoc doc)
+    {
+        var line = System.Text.Encoding.ASCII.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{doc.Id}\t{doc.KeyHash}\n"));
+        // One lock for the journal line and the deletion: compaction must not empty the journal between the two.
+        lock (_journalGate)
+        {
+            _journal.Write(line);
+            Items.Delete(doc.Id);
+            if (_journal.Length > JournalCompactBytes)
+            {
+                // Everything journaled so far is deleted in the store; once that is on disk the journal can go.
+                store.Database.Checkpoint();
+                _journal.SetLength(0);
+            }
+        }
+    }
 
     public void MarkFailed(OutboxDoc doc)
     {
