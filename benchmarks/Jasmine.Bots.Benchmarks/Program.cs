@@ -6,10 +6,13 @@ switch (args.FirstOrDefault())
     case "telegram-load":
         await TelegramLoadBenchmark.RunAsync(args[1..]);
         break;
+    case "fanout":
+        await FanoutBenchmark.RunAsync(args[1..]);
+        break;
     case "services":
         NearestServiceBenchmark.Run();
         break;
     default:
-        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N] | services");
+        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N] | fanout [--members N] [--rate N] | services");
         break;
 }
