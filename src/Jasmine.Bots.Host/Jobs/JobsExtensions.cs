@@ -63,6 +63,10 @@ public static class JobsExtensions
                 // Escalations are scheduled minutes ahead; a second's precision is plenty and cheap in memory.
                 options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
                 options.ServerName = $"jasmine-{Environment.ProcessId}";
+                // This host's container builds the jobs. Left unset, the options fall back to the static
+                // JobActivator.Current, which the last host configured in the process owns: with several hosts
+                // (tests) a job ran with another host's services and store, and found nothing to do.
+                options.Activator = sp.GetRequiredService<JobActivator>();
             });
         }
         builder.Services.AddSingleton<JobRecovery>();
