@@ -38,7 +38,12 @@ public sealed class FanoutRateLimitTests(ITestOutputHelper output)
         var watch = System.Diagnostics.Stopwatch.StartNew();
         await Admin(host, "classify", "0655443322", "very-dangerous");
         var dispatcher = host.Get<OutboxDispatcher>();
-        await Eventually.True(() => bot.ReceivedPerChat.Count >= chats.Count && dispatcher.IsIdle, $"{chats.Count} members warned", timeoutMs);
+        try { await Eventually.True(() => bot.ReceivedPerChat.Count >= chats.Count && dispatcher.IsIdle, $"{chats.Count} members warned", timeoutMs); }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            var problems = host.Logs.Lines.Where(l => l.StartsWith("Warning") || l.StartsWith("Error") || l.Contains("Push warning")).Take(30);
+            throw new Xunit.Sdk.XunitException($"{e.Message}; {bot.ReceivedPerChat.Count} received, status:\n{await Admin(host, "warnings", "status")}\n{string.Join("\n", problems)}");
+        }
         output.WriteLine($"{chats.Count} warnings in {watch.Elapsed.TotalSeconds:0.00} s; 429 answered: {bot.TooManyRequestsCount}");
         // Anything sent twice would arrive now.
         await Task.Delay(300);
