@@ -12,10 +12,13 @@ switch (args.FirstOrDefault())
     case "screening-run":
         await ScreeningBenchmark.MeasureAsync(args[1..]);
         break;
+    case "fanout":
+        await FanoutBenchmark.RunAsync(args[1..]);
+        break;
     case "services":
         NearestServiceBenchmark.Run();
         break;
     default:
-        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N] | screening [--identifiers N] [--lookups N] | services");
+        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N] | screening [--identifiers N] [--lookups N] | fanout [--members N] [--rate N] | services");
         break;
 }

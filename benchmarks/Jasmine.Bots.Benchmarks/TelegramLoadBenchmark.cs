@@ -160,7 +160,7 @@ public static partial class TelegramLoadBenchmark
     private static partial Regex ScreenedNumber();
 
     /// <summary>The production composition (Program) with benchmark settings, served by Kestrel.</summary>
-    private sealed class BenchHost(Dictionary<string, string?> settings) : WebApplicationFactory<JasmineOptions> // any type of the host assembly: its Program is shadowed by ours
+    internal sealed class BenchHost(Dictionary<string, string?> settings) : WebApplicationFactory<JasmineOptions> // any type of the host assembly: its Program is shadowed by ours
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

@@ -44,7 +44,7 @@ public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbo
     }
 
     /// <summary>Queues a proactive message for a member; <paramref name="dedupKey"/> makes a re-run of the job send nothing twice.</summary>
-    public bool Notify(MemberDoc member, string urn, Func<LocaleTexts, Reply> details, string dedupKey)
+    public bool Notify(MemberDoc member, string urn, Func<LocaleTexts, Reply> details, string dedupKey, string? origin = null)
     {
         if (WasQueued(dedupKey)) return false;
         var texts = locales[member.Language];
@@ -62,7 +62,7 @@ public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbo
         {
             message = new OutboundMessage(neutral + "\n\n" + content.Text, content.Choices, member.Language) { Kind = OutboundKind.Proactive };
         }
-        outbox.Send(urn, [message], dedupKey);
+        outbox.Send(urn, [message], dedupKey, origin);
         return true;
     }
 

@@ -94,8 +94,15 @@ public sealed class WarningsService(
         foreach (var f in Fanouts.Find(f => f.Status == FanoutStatus.Running).ToList()) jobs.Enqueue<WarningJobs>(j => j.Run(f.Id));
     }
 
+    public static string OriginOf(FanoutDoc fanout) => "fanout:" + fanout.Id;
+
     /// <summary>Queues the next batch; false when every member has been considered.</summary>
-    public bool RunBatch(FanoutDoc fanout)
+    /// <remarks>
+    /// One transaction per batch: the warnings, their dedup keys and the cursor reach the disk together, so a
+    /// crash leaves either the whole batch or none of it (then it is redone), and a batch of 200 costs one commit
+    /// instead of 200 — the difference between queueing faster than the channel sends and not.
+    /// </remarks>
+    public bool RunBatch(FanoutDoc fanout) => store.InTransaction(() =>
     {
         var profile = profiles.Get(fanout.ProfileId);
         if (profile is null) { Finish(fanout); return false; }
@@ -103,18 +110,19 @@ public sealed class WarningsService(
         var batch = store.Members.Query().Where("_id > @0", cursor).OrderBy("_id").Limit(options.Value.BatchSize).ToList();
         if (batch.Count == 0) { Finish(fanout); return false; }
         var shown = profile.Identifiers.Select(profiles.Reveal).Select(identifiers.Display).ToList();
+        var origin = OriginOf(fanout);
         foreach (var member in batch)
         {
             fanout.Considered++;
             if (Concerned(member, fanout.Departement) is not { } urn) continue;
-            var sent = notifier.Notify(member, urn, texts => WarningText(texts, shown, profile), $"fanout:{fanout.Id}:{member.Id}");
+            var sent = notifier.Notify(member, urn, texts => WarningText(texts, shown, profile), $"fanout:{fanout.Id}:{member.Id}", origin);
             if (sent) fanout.Queued++;
         }
         fanout.Cursor = batch[^1].Id;
         Fanouts.Update(fanout);
         logger.LogInformation("Push warning {Fanout}: {Considered} members considered, {Queued} warnings queued", fanout.Id[..8], fanout.Considered, fanout.Queued);
         return true;
-    }
+    });
 
     private void Finish(FanoutDoc fanout)
     {

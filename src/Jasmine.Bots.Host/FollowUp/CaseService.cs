@@ -98,7 +98,15 @@ public sealed class CaseService(
             outbox.Send(target, [new OutboundMessage(text, [button], "fr") { Kind = OutboundKind.Proactive }], $"case:{doc.Id}:level:{level}:{target}");
         doc.Level = level;
         doc.LastNotifiedAt = time.GetUtcNow().UtcDateTime;
-        Cases.Update(doc);
+        // Only the escalation fields, on a fresh copy: writing back the job's copy would undo an acknowledgement
+        // made while it was sending (the CLI test caught staff "ack" being reverted to Open).
+        store.InTransaction(() =>
+        {
+            if (Cases.FindById(doc.Id) is not { } current) return;
+            current.Level = doc.Level;
+            current.LastNotifiedAt = doc.LastNotifiedAt;
+            Cases.Update(current);
+        });
         if (targets.Count == 0) logger.LogWarning("Case {Reference} has no staff to notify: configure Jasmine:FollowUp:Rota", doc.Reference);
     }
 

@@ -50,7 +50,13 @@ public sealed class WarningsCommand(WarningsService warnings, Channels.Outbox.Ou
     {
         if (args.FirstOrDefault() != "status") throw new UsageException("Unknown warnings command.");
         foreach (var f in warnings.Fanouts.FindAll().OrderBy(f => f.CreatedAt))
-            output.WriteLine($"{f.Id[..8]}  {f.Status,-8}  {(f.Departement ?? "France")}  {f.Queued} queued of {f.Considered} members considered  started {f.CreatedAt:yyyy-MM-dd HH:mm}");
+        {
+            // Sent messages leave the outbox: what this fan-out queued and is no longer there went out.
+            var (pending, failed) = outbox.CountFor(WarningsService.OriginOf(f));
+            output.WriteLine($"{f.Id[..8]}  {f.Status,-8}  {(f.Departement ?? "France")}  {f.Considered} members considered, {f.Queued} queued, " +
+                $"{Math.Max(0, f.Queued - pending - failed)} sent, {pending} waiting, {failed} failed  started {f.CreatedAt:yyyy-MM-dd HH:mm}" +
+                (f.FinishedAt is { } done ? $", queueing done {done:HH:mm:ss}" : ""));
+        }
         output.WriteLine($"outbox: {outbox.PendingCount()} message(s) waiting to be sent");
         return Task.FromResult(0);
     }

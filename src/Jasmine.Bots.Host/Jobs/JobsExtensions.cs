@@ -10,6 +10,13 @@ public sealed class JobsOptions
     public string Storage { get; set; } = "memory";
     public string? ConnectionString { get; set; }
     public int Workers { get; set; } = 4;
+    /// <summary>Database schema of the postgres storage (hosts that share work share it; tests use their own).</summary>
+    public string Schema { get; set; } = "jasmine_jobs";
+    /// <summary>
+    /// false: this host enqueues but runs no jobs (postgres only: another host's server runs them). In the
+    /// memory storage nobody else would, so it is refused there.
+    /// </summary>
+    public bool Server { get; set; } = true;
 }
 
 public static class JobsExtensions
@@ -24,28 +31,44 @@ public static class JobsExtensions
         builder.Services.AddOptions<JobsOptions>().Bind(builder.Configuration.GetSection(JobsOptions.Section))
             .Validate(o => o.Storage is "memory" or "postgres", "Jasmine:Jobs:Storage must be 'memory' or 'postgres'.")
             .Validate(o => o.Storage != "postgres" || !string.IsNullOrWhiteSpace(o.ConnectionString), "Jasmine:Jobs:ConnectionString is required for postgres.")
+            .Validate(o => o.Server || o.Storage == "postgres", "Jasmine:Jobs:Server=false needs the postgres storage: with memory nobody would run the jobs.")
             .ValidateOnStart();
         builder.Services.AddSingleton<JobStorage>(sp =>
         {
             var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value;
             return options.Storage == "postgres"
-                ? PostgresJobStorage.Create(options.ConnectionString!)
+                ? PostgresJobStorage.Create(options.ConnectionString!, options.Schema)
                 : new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });
         });
-        builder.Services.AddHangfire((sp, config) => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
-        builder.Services.AddHangfireServer((sp, options) =>
+        builder.Services.AddSingleton<FailedJobsFilter>();
+        builder.Services.AddHangfire((sp, config) =>
         {
-            options.WorkerCount = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value.Workers;
-            // Escalations are scheduled minutes ahead; a second's precision is plenty and cheap in memory.
-            options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-            options.ServerName = $"jasmine-{Environment.ProcessId}";
-            // Hangfire's default activator is process-wide (the last host configured wins): with two hosts in one
-            // process (tests, a restart in place) jobs would be built from another, possibly disposed, container.
-            options.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
+            HangfireLogs.Instance.Use(sp.GetRequiredService<ILoggerFactory>());
+            config
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UseLogProvider(HangfireLogs.Instance);
         });
+        // Through DI rather than config.UseFilter, which adds to Hangfire's static GlobalJobFilters: a second host in
+        // the process (tests) would run the first one's filter, on a store already closed.
+        builder.Services.AddSingleton<Hangfire.Common.IJobFilterProvider>(sp => new Hangfire.Common.JobFilterProviderCollection(
+            Hangfire.Common.JobFilterProviders.Providers, new Hangfire.Common.JobFilterCollection { sp.GetRequiredService<FailedJobsFilter>() }));
+        // Read before the app is built, as the Telegram channel does: whether there is a server at all is wiring.
+        if (builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>()?.Server != false)
+        {
+            builder.Services.AddHangfireServer((sp, options) =>
+            {
+                options.WorkerCount = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value.Workers;
+                // Escalations are scheduled minutes ahead; a second's precision is plenty and cheap in memory.
+                options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+                options.ServerName = $"jasmine-{Environment.ProcessId}";
+                // This host's container builds the jobs. Left unset, the options fall back to the static
+                // JobActivator.Current, which the last host configured in the process owns: with several hosts
+                // (tests) a job ran with another host's services and store, and found nothing to do.
+                options.Activator = sp.GetRequiredService<JobActivator>();
+            });
+        }
         builder.Services.AddSingleton<JobRecovery>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobRecovery>());
         return builder;

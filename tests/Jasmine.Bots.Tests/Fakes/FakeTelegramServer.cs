@@ -44,6 +44,12 @@ public sealed class FakeTelegramServer : IAsyncDisposable
     private readonly SemaphoreSlim _updateArrived = new(0);
     private int _nextUpdateId = 100_000;
     private int _requests;
+    private int _tooManyRequests;
+    private readonly Queue<long> _botWindow = new();
+    private readonly Dictionary<long, Queue<long>> _chatWindows = [];
+    private readonly Dictionary<long, int> _perChat = [];
+    private readonly Dictionary<long, long> _retryNotBefore = [];
+    private int _earlyRetries;
 
     public string Token { get; }
     public string BaseUrl { get; private set; } = "";
@@ -51,6 +57,24 @@ public sealed class FakeTelegramServer : IAsyncDisposable
 
     /// <summary>Told of every accepted message as it arrives (the load benchmark times replies with it).</summary>
     public Action<FakeTelegramMessage>? OnMessage { get; set; }
+
+    /// <summary>
+    /// When set, sends beyond this many per sliding second (all chats together) are refused with 429 and a
+    /// retry_after, as Telegram does for a bot that floods (~30 msg/s); refused sends do not count.
+    /// </summary>
+    public int? PerBotPerSecond { get; set; }
+
+    /// <summary>The same per chat (Telegram: about one message per second in a private chat).</summary>
+    public int? PerChatPerSecond { get; set; }
+
+    /// <summary>Sends refused because a limit above was exceeded (scripted failures are not counted).</summary>
+    public int TooManyRequestsCount => Volatile.Read(ref _tooManyRequests);
+
+    /// <summary>Sends to a chat that came back before the retry_after it was told (a client not honouring 429).</summary>
+    public int EarlyRetryCount => Volatile.Read(ref _earlyRetries);
+
+    /// <summary>How many messages each chat received (accepted sends), kept even when <see cref="KeepCalls"/> is off.</summary>
+    public IReadOnlyDictionary<long, int> ReceivedPerChat { get { lock (_gate) return new Dictionary<long, int>(_perChat); } }
 
     public string? WebhookUrl { get; private set; }
     public string? WebhookSecret { get; private set; }
@@ -169,11 +193,13 @@ public sealed class FakeTelegramServer : IAsyncDisposable
             {
                 if (body["text"]?.GetValue<string>() is not { Length: > 0 } text) return Error(400, "Bad Request: message text is empty");
                 if (text.Length > 4096) return Error(400, "Bad Request: message is too long");
+                if (Throttle(body) is { } retryAfter) return Error(429, $"Too Many Requests: retry after {retryAfter}", retryAfter);
                 return Ok(Accept("sendMessage", body, text));
             }
             case "sendvenue":
             {
                 if (body["title"] is null || body["address"] is null || body["latitude"] is null) return Error(400, "Bad Request: venue fields missing");
+                if (Throttle(body) is { } retryAfter) return Error(429, $"Too Many Requests: retry after {retryAfter}", retryAfter);
                 var title = body["title"]!.GetValue<string>();
                 var venue = Accept("sendVenue", body, title);
                 venue["venue"] = new JsonObject { ["title"] = title, ["address"] = body["address"]!.DeepClone(), ["location"] = new JsonObject { ["latitude"] = body["latitude"]!.DeepClone(), ["longitude"] = body["longitude"]!.DeepClone() } };
@@ -205,16 +231,51 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         }
     }
 
+    private static long ChatIdOf(JsonObject body) => body["chat_id"]!.GetValueKind() == JsonValueKind.String
+        ? long.Parse(body["chat_id"]!.GetValue<string>(), CultureInfo.InvariantCulture)
+        : body["chat_id"]!.GetValue<long>();
+
+    /// <summary>
+    /// Sliding one-second windows of accepted sends, per bot and per chat. Null when the send may go (it is then
+    /// counted); otherwise the whole seconds to wait, at least 1 as Telegram never says 0.
+    /// </summary>
+    private int? Throttle(JsonObject body)
+    {
+        if (PerBotPerSecond is null && PerChatPerSecond is null) return null;
+        var chatId = ChatIdOf(body);
+        var now = Stopwatch.GetTimestamp();
+        var windowStart = now - Stopwatch.Frequency;
+        lock (_gate)
+        {
+            while (_botWindow.Count > 0 && _botWindow.Peek() <= windowStart) _botWindow.Dequeue();
+            if (!_chatWindows.TryGetValue(chatId, out var chat)) _chatWindows[chatId] = chat = new Queue<long>();
+            while (chat.Count > 0 && chat.Peek() <= windowStart) chat.Dequeue();
+            if (_retryNotBefore.TryGetValue(chatId, out var notBefore) && now < notBefore) _earlyRetries++;
+            long? freeAt = null;
+            if (PerBotPerSecond is { } perBot && _botWindow.Count >= perBot) freeAt = _botWindow.Peek() + Stopwatch.Frequency;
+            if (PerChatPerSecond is { } perChat && chat.Count >= perChat) freeAt = Math.Max(freeAt ?? 0, chat.Peek() + Stopwatch.Frequency);
+            if (freeAt is { } at)
+            {
+                _tooManyRequests++;
+                var retryAfter = Math.Max(1, (int)Math.Ceiling((at - now) / (double)Stopwatch.Frequency));
+                _retryNotBefore[chatId] = now + retryAfter * Stopwatch.Frequency;
+                return retryAfter;
+            }
+            _botWindow.Enqueue(now);
+            chat.Enqueue(now);
+            return null;
+        }
+    }
+
     private JsonObject Accept(string method, JsonObject body, string? text)
     {
-        var chatId = body["chat_id"]!.GetValueKind() == JsonValueKind.String
-            ? long.Parse(body["chat_id"]!.GetValue<string>(), CultureInfo.InvariantCulture)
-            : body["chat_id"]!.GetValue<long>();
+        var chatId = ChatIdOf(body);
         FakeTelegramMessage message;
         lock (_gate)
         {
             var id = _lastMessageId.GetValueOrDefault(chatId) + 1;
             _lastMessageId[chatId] = id;
+            _perChat[chatId] = _perChat.GetValueOrDefault(chatId) + 1;
             message = new FakeTelegramMessage(method, chatId, id, text, body["parse_mode"]?.GetValue<string>(), body["reply_markup"]?.DeepClone(), Stopwatch.GetTimestamp());
             _messages.Add(message);
         }

@@ -86,6 +86,8 @@ public sealed class TwilioEndToEndTests : IAsyncLifetime
         var n = await Join("+33611111111");
         var output = new StringWriter();
         await _host.Get<AdminCommands>().RunAsync(["classify", "0622222222", "very-dangerous"], output, CancellationToken.None);
+        // The classification warns her too (all of France, her own channel): wait for it, or it races the reply.
+        Assert.Contains("new message", await Next("+33611111111", ++n));
         await Text("+33611111111", "06 22 22 22 22 ?");
         // The classification also pushes a warning notice (a Hangfire job): it may arrive before or after the answer.
         await Eventually.True(() => To("+33611111111").Skip(n).Any(m => m.Contains("+33 6 22 22 22 22: VERY DANGEROUS", StringComparison.Ordinal)), "the screening answer");

@@ -17,11 +17,22 @@ public sealed class ChannelLimit
 /// send takes the next free slot of an ideal schedule, so the long-run rate is exactly the limit, without the
 /// bursts a refilling bucket allows, and without waiting for a 429 to learn it.
 /// </summary>
+/// <remarks>
+/// The schedule alone is not enough when our limit equals the server's: a request delayed by a millisecond on its
+/// way lands in the same server-side second as the one sent a second after it, and the server counts N+1. So each
+/// channel also holds N permits (N = PerSecond): a send takes one before it starts and gives it back one second
+/// after it completed. The server saw the request between those two instants, so no second of its clock can see
+/// more than N of ours, whatever the network jitter; the cost is one round trip per second of sending.
+/// </remarks>
 public sealed class ChannelPacer(IReadOnlyDictionary<string, ChannelLimit> limits, TimeProvider time)
 {
+    // Timers may fire a tick early and the server's "second" may be measured a little differently from ours.
+    private static readonly TimeSpan WindowMargin = TimeSpan.FromMilliseconds(5);
     private readonly ConcurrentDictionary<string, SlotClock> _channels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _windows = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConversationClock> _conversations = new(StringComparer.Ordinal);
 
+    /// <summary>Waits for the next slot; the caller must call <see cref="Release"/> once the send has completed (or failed).</summary>
     public async Task WaitAsync(string scheme, string conversation, CancellationToken ct)
     {
         if (!limits.TryGetValue(scheme, out var limit)) return;
@@ -32,11 +43,46 @@ public sealed class ChannelPacer(IReadOnlyDictionary<string, ChannelLimit> limit
             var clock = _conversations.GetOrAdd(conversation, _ => new ConversationClock());
             at = Math.Max(at, clock.Take(now, limit, TicksPer(limit.PerConversationPerSecond)));
         }
-        if (limit.PerSecond > 0) at = _channels.GetOrAdd(scheme, _ => new SlotClock()).Take(at, TicksPer(limit.PerSecond));
-        var wait = time.GetElapsedTime(now, at);
-        if (at > now && wait > TimeSpan.Zero) await Task.Delay(wait, time, ct);
+        if (limit.PerSecond > 0)
+        {
+            var channel = _channels.GetOrAdd(scheme, _ => new SlotClock());
+            while (true)
+            {
+                var slot = channel.Take(at, TicksPer(limit.PerSecond));
+                var wait = time.GetElapsedTime(time.GetTimestamp(), slot);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, time, ct);
+                // The channel told us to stop (429) after this slot was handed out: take a slot after the pause.
+                if (channel.PausedUntil <= time.GetTimestamp()) break;
+                at = channel.PausedUntil;
+            }
+            await Window(scheme, limit).WaitAsync(ct);
+        }
+        else if (at > now)
+        {
+            await Task.Delay(time.GetElapsedTime(now, at), time, ct);
+        }
         if (_conversations.Count > 50_000) Trim(now);
     }
+
+    /// <summary>The send that followed <see cref="WaitAsync"/> is over: its permit comes back one second from now.</summary>
+    public void Release(string scheme)
+    {
+        if (!limits.TryGetValue(scheme, out var limit) || limit.PerSecond <= 0) return;
+        var window = Window(scheme, limit);
+        _ = Task.Delay(TimeSpan.FromSeconds(1) + WindowMargin, time).ContinueWith(_ => window.Release(), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>The channel refused for flooding (429): nothing more goes out on it for <paramref name="duration"/>.</summary>
+    public void Pause(string scheme, TimeSpan duration)
+    {
+        if (duration <= TimeSpan.Zero) return;
+        var until = time.GetTimestamp() + (long)(duration.TotalSeconds * time.TimestampFrequency);
+        _channels.GetOrAdd(scheme, _ => new SlotClock()).PauseUntil(until);
+    }
+
+    private SemaphoreSlim Window(string scheme, ChannelLimit limit) =>
+        _windows.GetOrAdd(scheme, _ => { var n = Math.Max(1, (int)Math.Floor(limit.PerSecond)); return new SemaphoreSlim(n, n); });
 
     private long TicksPer(double perSecond) => (long)(time.TimestampFrequency / perSecond);
 
@@ -49,7 +95,19 @@ public sealed class ChannelPacer(IReadOnlyDictionary<string, ChannelLimit> limit
     private sealed class SlotClock
     {
         private long _next;
+        private long _pausedUntil;
         private readonly Lock _gate = new();
+
+        public long PausedUntil => Volatile.Read(ref _pausedUntil);
+
+        public void PauseUntil(long until)
+        {
+            lock (_gate)
+            {
+                _pausedUntil = Math.Max(_pausedUntil, until);
+                _next = Math.Max(_next, until);
+            }
+        }
 
         /// <summary>The first free slot at or after <paramref name="notBefore"/>; the slot after it is one interval later.</summary>
         public long Take(long notBefore, long interval)

@@ -6,7 +6,10 @@ namespace Jasmine.Bots.Channels.Outbox;
 /// <summary>
 /// Sends what the outbox holds: one conversation's messages strictly in order, different conversations in
 /// parallel; 429 and 5xx are retried with backoff (honouring retry-after), a recipient who opted out or
-/// blocked the bot is marked unreachable and never retried. What was sent is deleted, so a restart resends nothing.
+/// blocked the bot is marked unreachable and never retried. What was sent is deleted, so a restart resends nothing
+/// — except a message the channel accepted in the instant before its deletion reached the disk: a crash (kill -9)
+/// right there sends it again after the restart. No chat API we use takes an idempotency key, so delivery is at
+/// least once; the window is one local write (well under a millisecond), see OutboxCrashTests for the measure.
 /// </summary>
 public sealed class OutboxDispatcher(
     OutboxStore outbox,
@@ -34,7 +37,6 @@ public sealed class OutboxDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         outbox.EnsureIndexes();
-        _ = FlushLoopAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
@@ -48,8 +50,7 @@ public sealed class OutboxDispatcher(
             }
             catch (Exception e)
             {
-                // LiteDB's error codes name no data; its message text is not logged (it may quote a key).
-                logger.LogError("Outbox pass failed with {ExceptionType} {ErrorCode}", e.GetType().Name, (e as LiteDB.LiteException)?.ErrorCode);
+                logger.LogError("Outbox pass failed with {ExceptionType}", e.GetType().Name);
                 wait = TimeSpan.FromSeconds(1);
             }
             try
@@ -62,28 +63,14 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    private async Task FlushLoopAsync(CancellationToken ct)
-    {
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                await Task.Delay(10, ct);
-                try { outbox.FlushSent(); }
-                catch (Exception e) when (e is not OperationCanceledException) { logger.LogError("Outbox flush failed with {ExceptionType}", e.GetType().Name); }
-            }
-        }
-        catch (OperationCanceledException) { }
-        finally
-        {
-            // Last chance before the store closes: what went out must not go out again after the restart.
-            try { outbox.FlushSent(); }
-            catch (ObjectDisposedException) { }
-        }
-    }
-
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+    /// <summary>Conversations whose oldest message waits for a retry: their later messages wait behind it.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> _blockedUntil = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _slots = new(64, 64);
+    // Enough conversations lined up for the slots: reading more from the store now would only cost CPU that a
+    // fan-out of thousands needs for sending. A finishing worker wakes the next pass.
+    private const int LinedUpEnough = 512;
+    private const int ReadPerPass = 1000;
 
     /// <summary>
     /// One pass over what is due: each conversation with something due gets a worker (if it has none yet) that
@@ -92,18 +79,17 @@ public sealed class OutboxDispatcher(
     public Task<TimeSpan> RunOnceAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        outbox.FlushSent();
-        var pending = outbox.PendingHeads(1000);
+        if (_inFlight.Count >= LinedUpEnough) return Task.FromResult(TimeSpan.FromMilliseconds(50));
         var nextDue = TimeSpan.FromSeconds(5);
-        foreach (var group in pending.GroupBy(p => p.Conversation))
+        var due = outbox.Due(now, ReadPerPass);
+        if (outbox.NextDueAfter(now) is { } later && later - now < nextDue) nextDue = later - now;
+        foreach (var group in due.GroupBy(p => p.Conversation))
         {
             if (_inFlight.ContainsKey(group.Key)) continue;
-            var head = group.First();
-            if (head.NextAttemptAt > now)
+            if (_blockedUntil.TryGetValue(group.Key, out var blocked))
             {
-                var until = head.NextAttemptAt - now;
-                if (until < nextDue) nextDue = until;
-                continue;
+                if (blocked > now) continue;
+                _blockedUntil.TryRemove(group.Key, out _);
             }
             if (!_inFlight.TryAdd(group.Key, 0)) continue;
             _ = Task.Run(async () =>
@@ -117,11 +103,16 @@ public sealed class OutboxDispatcher(
                     var more = true;
                     while (more)
                     {
-                        var due = outbox.PendingFor(group.Key);
-                        more = due.Count > 0;
-                        foreach (var item in due)
+                        var pending = outbox.PendingFor(group.Key);
+                        more = pending.Count > 0;
+                        foreach (var item in pending)
                         {
-                            if (item.NextAttemptAt > time.GetUtcNow().UtcDateTime || !await SendOneAsync(item, ct)) { more = false; break; }
+                            if (item.NextAttemptAt > time.GetUtcNow().UtcDateTime || !await SendOneAsync(item, ct))
+                            {
+                                if (item.Status == OutboxStatus.Pending) _blockedUntil[group.Key] = item.NextAttemptAt;
+                                more = false;
+                                break;
+                            }
                         }
                     }
                 }
@@ -157,7 +148,8 @@ public sealed class OutboxDispatcher(
         try
         {
             await pacer.WaitAsync(item.Scheme, item.Conversation, ct);
-            outcome = await sender.SendAsync(payload.Urn, payload.Message with { PartsSent = item.PartsSent }, ct);
+            try { outcome = await sender.SendAsync(payload.Urn, payload.Message with { PartsSent = item.PartsSent }, ct); }
+            finally { pacer.Release(item.Scheme); }
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -190,6 +182,9 @@ public sealed class OutboxDispatcher(
                     logger.LogError("Message on {Scheme} failed after {Attempts} attempts", item.Scheme, item.Attempts + 1);
                     return false;
                 }
+                // The channel says how long it wants silence: the whole channel pauses, not just this conversation,
+                // or the next sends would only collect more 429s (and a longer ban).
+                if (outcome.RetryAfter is { } retryAfter) pacer.Pause(item.Scheme, retryAfter);
                 var backoff = outcome.RetryAfter ?? TimeSpan.FromSeconds(Math.Min(600, Math.Pow(2, item.Attempts)) * (0.8 + Random.Shared.NextDouble() * 0.4));
                 outbox.Reschedule(item, now + backoff, outcome.PartsSent);
                 logger.LogInformation("Send on {Scheme} will be retried in {Seconds:0.#}s (attempt {Attempt})", item.Scheme, backoff.TotalSeconds, item.Attempts);
@@ -204,9 +199,10 @@ public sealed class OutboxDispatcher(
 /// <summary>Puts replies in the outbox and wakes the dispatcher: the one way any feature sends anything.</summary>
 public sealed class Outbox(OutboxStore store, JasmineStore database, OutboxDispatcher dispatcher, TimeProvider time)
 {
-    public void Send(string urn, IEnumerable<OutboundMessage> messages, string? dedupKey = null)
+    /// <param name="origin">What queued it (a fan-out's id), so its progress can be counted; never personal.</param>
+    public void Send(string urn, IEnumerable<OutboundMessage> messages, string? dedupKey = null, string? origin = null)
     {
-        store.Add(urn, messages, time.GetUtcNow().UtcDateTime, dedupKey);
+        store.Add(urn, messages, time.GetUtcNow().UtcDateTime, dedupKey, origin);
         // Inside a turn the messages are on disk only at commit: the dispatcher must look after that.
         database.AfterCommit(dispatcher.Wake);
     }

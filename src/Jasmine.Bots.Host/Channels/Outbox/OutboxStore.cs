@@ -20,6 +20,10 @@ public sealed class OutboxDoc
     public DateTime NextAttemptAt { get; set; }
     public DateTime? SentAt { get; set; }
     public int PartsSent { get; set; }
+    /// <summary>What queued it ("fanout:&lt;id&gt;"), for progress counts; null for replies.</summary>
+    public string? Origin { get; set; }
+    /// <summary>Hash of the dedup key it was queued under, if any (see <see cref="OutboxStore.MarkSent"/>).</summary>
+    public string? KeyHash { get; set; }
 }
 
 internal sealed record OutboxPayload(string Urn, OutboundMessage Message);
@@ -32,9 +36,54 @@ public sealed class OutboxKeyDoc
 }
 
 /// <summary>The durable outbox: a message is on disk before anyone is told it will be sent.</summary>
-public sealed class OutboxStore(JasmineStore store)
+/// <remarks>
+/// LiteDB 5.0 commits to memory and writes its log on a background thread: a SIGKILL loses the last few hundred
+/// milliseconds of commits. For a deletion after a send, that meant a fan-out killed mid-way warned a dozen
+/// members twice after the restart. So each send is first written to a journal (<c>outbox-sent.journal</c>: ids
+/// and key hashes, nothing personal) with a plain write() that the kernel keeps even if the process dies, and the
+/// journal is replayed when the store opens: sent messages still pending are deleted, lost dedup keys come back
+/// (so a fan-out batch whose commit was lost does not queue her warning again). What remains is the time between
+/// the channel's answer and that write(): microseconds. A power cut can lose more (no fsync per message).
+/// </remarks>
+public sealed class OutboxStore
 {
     private const string Purpose = "outbox";
+    private const long JournalCompactBytes = 256 * 1024;
+    private readonly JasmineStore store;
+    private readonly Lock _journalGate = new();
+    private readonly FileStream _journal;
+
+    public OutboxStore(JasmineStore store)
+    {
+        this.store = store;
+        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store.Path_))!, "outbox-sent.journal");
+        EnsureIndexes();
+        ReplayJournal(path);
+        // Unbuffered: each line is a write() at once, which the kernel keeps even if this process is killed.
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 0 };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        _journal = new FileStream(path, options);
+        _journal.Seek(0, SeekOrigin.End);
+    }
+
+    private void ReplayJournal(string path)
+    {
+        if (!File.Exists(path)) return;
+        var now = DateTime.UtcNow;
+        foreach (var line in File.ReadLines(path))
+        {
+            var parts = line.Split('\t');
+            // A line cut by the kill has no id yet or a partial one: that send was not confirmed by its write.
+            if (parts.Length != 2 || !long.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var id)) continue;
+            var key = parts[1].Length > 0 ? parts[1] : null;
+            if (key is not null && Keys.FindById(key) is null) Keys.Insert(new OutboxKeyDoc { Id = key, At = now });
+            // Same id and same key: the very message (ids are never reused within a run, and the journal is
+            // emptied at each start once its deletions are on disk).
+            if (Items.FindById(id) is { Status: OutboxStatus.Pending } doc && doc.KeyHash == key) Items.Delete(id);
+        }
+        store.Database.Checkpoint();
+        File.WriteAllBytes(path, []);
+    }
 
     private ILiteCollection<OutboxDoc> Items
     {
@@ -51,19 +100,22 @@ public sealed class OutboxStore(JasmineStore store)
     {
         Items.EnsureIndex(o => o.Status);
         Items.EnsureIndex(o => o.Conversation);
+        Items.EnsureIndex(o => o.NextAttemptAt);
+        Items.EnsureIndex(o => o.Origin);
     }
 
     /// <summary>Queues messages for one address; with a <paramref name="dedupKey"/>, only the first call for that key does.</summary>
-    public IReadOnlyList<long> Add(string urn, IEnumerable<OutboundMessage> messages, DateTime now, string? dedupKey = null)
+    public IReadOnlyList<long> Add(string urn, IEnumerable<OutboundMessage> messages, DateTime now, string? dedupKey = null, string? origin = null)
     {
         var conversation = store.Protector.Hash("conversation.outbox", urn);
         var ids = new List<long>();
         // One transaction for the key and a turn's replies (or the caller's, for a whole turn): all or nothing.
         store.InTransaction(() =>
         {
+            string? key = null;
             if (dedupKey is not null)
             {
-                var key = store.Protector.Hash("outbox.key", dedupKey);
+                key = store.Protector.Hash("outbox.key", dedupKey);
                 if (Keys.FindById(key) is not null) return;
                 Keys.Insert(new OutboxKeyDoc { Id = key, At = now });
             }
@@ -77,6 +129,8 @@ public sealed class OutboxStore(JasmineStore store)
                     Status = OutboxStatus.Pending,
                     CreatedAt = now,
                     NextAttemptAt = now,
+                    Origin = origin,
+                    KeyHash = key,
                 };
                 ids.Add(Items.Insert(doc).AsInt64);
             }
@@ -88,56 +142,48 @@ public sealed class OutboxStore(JasmineStore store)
 
     public int DeleteKeysBefore(DateTime cutoff) => Keys.DeleteMany(k => k.At < cutoff);
 
-    // Sorted here rather than by LiteDB: its OrderBy builds a sort buffer per query, which under load costs more
-    // than the query itself; the index already narrows the documents to the few pending ones.
-    public IReadOnlyList<OutboxDoc> Pending(int limit) =>
-        Items.Find(o => o.Status == OutboxStatus.Pending).Where(o => !_sent.ContainsKey(o.Id)).OrderBy(o => o.Id).Take(limit).ToList();
+    /// <summary>
+    /// Pending messages due at <paramref name="now"/>, earliest first, read through the NextAttemptAt index: a pass
+    /// reads only what it can send, not the whole backlog of a fan-out (thousands of encrypted payloads).
+    /// </summary>
+    public IReadOnlyList<OutboxDoc> Due(DateTime now, int limit) =>
+        Items.Find(Query.LTE(nameof(OutboxDoc.NextAttemptAt), now), 0, limit).Where(o => o.Status == OutboxStatus.Pending).ToList();
 
-    /// <summary>What the dispatcher needs to plan a pass, without reading the (encrypted) payloads.</summary>
-    public sealed record Head(long Id, string Conversation, DateTime NextAttemptAt);
-
-    public IReadOnlyList<Head> PendingHeads(int limit)
-    {
-        var heads = new List<Head>();
-        foreach (var d in store.Database.GetCollection("outbox").Query().Where("Status = 'Pending'").Select("{ i: $._id, c: $.Conversation, n: $.NextAttemptAt }").ToEnumerable())
-        {
-            var id = d["i"].AsInt64;
-            if (_sent.ContainsKey(id)) continue;
-            heads.Add(new Head(id, d["c"].AsString, d["n"].AsDateTime));
-        }
-        heads.Sort((a, b) => a.Id.CompareTo(b.Id));
-        return heads.Count > limit ? heads[..limit] : heads;
-    }
+    /// <summary>When the next message not yet due becomes due (a retry waiting), or null.</summary>
+    public DateTime? NextDueAfter(DateTime now) =>
+        Items.Find(Query.And(Query.GT(nameof(OutboxDoc.NextAttemptAt), now), Query.LT(nameof(OutboxDoc.NextAttemptAt), DateTime.MaxValue)), 0, 1).FirstOrDefault()?.NextAttemptAt;
 
     /// <summary>One conversation's pending messages, oldest first, as they are on disk now.</summary>
     public IReadOnlyList<OutboxDoc> PendingFor(string conversation) =>
-        Items.Find(o => o.Conversation == conversation).Where(o => o.Status == OutboxStatus.Pending && !_sent.ContainsKey(o.Id)).OrderBy(o => o.Id).ToList();
+        Items.Find(o => o.Conversation == conversation).Where(o => o.Status == OutboxStatus.Pending).OrderBy(o => o.Id).ToList();
 
     internal OutboxPayload Open(OutboxDoc doc) =>
         JsonSerializer.Deserialize<OutboxPayload>(store.Protector.UnprotectBytes(Purpose, doc.PayloadEnc))!;
 
     /// <summary>A sent message leaves nothing behind: it cannot be sent again, nor read later.</summary>
-    // Sent messages are deleted in batches (one write for many): until the batch is written they are only
-    // hidden here. A crash in that window (a few milliseconds) can send them again after the restart — at least
-    // once, never lost.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _sent = new();
-
-    public void MarkSent(OutboxDoc doc) => _sent.TryAdd(doc.Id, 0);
-
-    /// <summary>Writes the deletions of what was sent since the last call; returns how many.</summary>
-    public int FlushSent()
+    public void MarkSent(OutboxDoc doc)
     {
-        if (_sent.IsEmpty) return 0;
-        var ids = _sent.Keys.ToList();
-        store.InTransaction(() => { foreach (var id in ids) Items.Delete(id); });
-        foreach (var id in ids) _sent.TryRemove(id, out _);
-        return ids.Count;
+        var line = System.Text.Encoding.ASCII.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{doc.Id}\t{doc.KeyHash}\n"));
+        // One lock for the journal line and the deletion: compaction must not empty the journal between the two.
+        lock (_journalGate)
+        {
+            _journal.Write(line);
+            Items.Delete(doc.Id);
+            if (_journal.Length > JournalCompactBytes)
+            {
+                // Everything journaled so far is deleted in the store; once that is on disk the journal can go.
+                store.Database.Checkpoint();
+                _journal.SetLength(0);
+            }
+        }
     }
 
     public void MarkFailed(OutboxDoc doc)
     {
         doc.Status = OutboxStatus.Failed;
         doc.PayloadEnc = [];
+        // Out of the due index's range for good: passes read only what may still be sent.
+        doc.NextAttemptAt = DateTime.MaxValue;
         Items.Update(doc);
     }
 
@@ -149,7 +195,14 @@ public sealed class OutboxStore(JasmineStore store)
         Items.Update(doc);
     }
 
-    public int PendingCount() => Math.Max(0, Items.Count(o => o.Status == OutboxStatus.Pending) - _sent.Count);
+    /// <summary>Messages of one origin still waiting, and those given up on.</summary>
+    public (int Pending, int Failed) CountFor(string origin)
+    {
+        var docs = Items.Query().Where(o => o.Origin == origin).Select(o => o.Status).ToList();
+        return (docs.Count(s => s == OutboxStatus.Pending), docs.Count(s => s == OutboxStatus.Failed));
+    }
+
+    public int PendingCount() => Items.Count(o => o.Status == OutboxStatus.Pending);
     public int CountByStatus(OutboxStatus status) => Items.Count(o => o.Status == status);
     public int DeleteFinishedBefore(DateTime cutoff) => Items.DeleteMany(o => o.Status != OutboxStatus.Pending && o.CreatedAt < cutoff);
 }
