@@ -16,6 +16,7 @@ namespace Jasmine.Bots.Tests.Transcripts;
 /// from the source tree, next to this file. Set JASMINE_TRANSCRIPT_RECORD=1 to print every reply without checking
 /// them (to write a new transcript).
 /// </summary>
+[Collection(TranscriptsCollection.Name)]
 public sealed class TranscriptTests(ITestOutputHelper output)
 {
     /// <summary>Every transcript starts on this instant (Sunday 15 March 2026, 11:00 in Paris) so dates are fixed.</summary>
