@@ -69,7 +69,10 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
     private string Clean(string? text)
     {
         if (string.IsNullOrEmpty(text)) return "";
-        var chars = text.Length > _options.MaxTextLength ? text[.._options.MaxTextLength] : text;
+        var cut = _options.MaxTextLength;
+        // Never cut between the two halves of an emoji: a lone surrogate makes string.Normalize (TextFolding) throw.
+        if (text.Length > cut && cut > 0 && char.IsHighSurrogate(text[cut - 1])) cut--;
+        var chars = text.Length > cut ? text[..cut] : text;
         // Control characters other than line breaks carry nothing a person meant to say.
         return new string(chars.Where(c => !char.IsControl(c) || c is '\n').ToArray()).Trim();
     }
