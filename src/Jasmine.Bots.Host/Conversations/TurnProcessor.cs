@@ -68,7 +68,8 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
         {
             // Never leave her without an answer; never log what she wrote.
             logger.LogError("Turn failed with {ExceptionType} at {Site}", e.GetType().Name, e.TargetSite?.Name);
-            state.Reset();
+            // Back to where she was before this message: what she had filled in stays, as the answer promises.
+            state = conversations.Load(urn) ?? new ConversationState { Language = member?.Language ?? "fr", UpdatedAt = now };
             replies = [new Reply(engine.Locales[state.Language].Get("error.generic"))];
         }
 

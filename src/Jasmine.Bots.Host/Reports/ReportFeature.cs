@@ -162,7 +162,7 @@ public sealed class ReportFeature(IdentifierParser identifiers, Gazetteer gazett
         var words = s.Get("words") is null ? none : ctx.Text("report.summary_words_given");
         var when = s.Get("contact_when") is { } w ? LabelOfWhen(ctx, w) : "";
         var contact = s.Get("contact") != "yes" ? ctx.Text("report.summary_contact_no")
-            : s.Get("contact_how") == "other-number" ? ctx.Text("report.summary_contact_number", new Dictionary<string, string> { ["number"] = s.Get("contact_number") ?? "", ["when"] = when })
+            : s.Get("contact_how") == "other-number" ? ctx.Text("report.summary_contact_number", new Dictionary<string, string> { ["number"] = s.Get("contact_number") is { } n ? identifiers.Display(new Identifier(IdentifierKind.Phone, n)) : "", ["when"] = when })
             : ctx.Text("report.summary_contact_chat", new Dictionary<string, string> { ["when"] = when });
         var text = ctx.Text("report.summary", new Dictionary<string, string>
         {

@@ -24,41 +24,8 @@ public sealed class WipeLedgerDoc
 /// Telegram lets a bot delete both sides of a private chat for 48 hours; Signal lets it delete its own messages.
 /// SMS and the try-it chat keep nothing here (nothing can be deleted there).
 /// </summary>
-public sealed class WipeLedger : IInboundMessageIds, IDisposable
+public sealed class WipeLedger(JasmineStore store, TimeProvider time) : IInboundMessageIds
 {
-    private readonly JasmineStore store;
-    private readonly TimeProvider time;
-    // Ids arrive with every message in and out: written in batches (one small transaction every 50 ms) rather
-    // than one write each. Anything that reads the ledger flushes first; a crash loses at most 50 ms of ids
-    // (those messages would then not be wiped, which the wipe's answer never promises to the millisecond).
-    private readonly System.Collections.Concurrent.ConcurrentQueue<WipeLedgerDoc> _pending = new();
-    private readonly Timer _timer;
-    private readonly Lock _flushGate = new();
-
-    public WipeLedger(JasmineStore store, TimeProvider time)
-    {
-        this.store = store;
-        this.time = time;
-        _timer = new Timer(_ => { try { Flush(); } catch (ObjectDisposedException) { } catch (LiteException) { } }, null, 50, 50);
-    }
-
-    public void Flush()
-    {
-        if (_pending.IsEmpty) return;
-        lock (_flushGate)
-        {
-            var batch = new List<WipeLedgerDoc>();
-            while (_pending.TryDequeue(out var d)) batch.Add(d);
-            if (batch.Count > 0) store.InTransaction(() => Entries.InsertBulk(batch));
-        }
-    }
-
-    public void Dispose()
-    {
-        _timer.Dispose();
-        try { Flush(); } catch (ObjectDisposedException) { }
-    }
-
     /// <summary>Telegram refuses to delete older messages; nothing older is worth keeping.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromHours(48);
 
@@ -87,12 +54,11 @@ public sealed class WipeLedger : IInboundMessageIds, IDisposable
     }
 
     public void Record(string urn, WipeSide side, string messageId, DateTimeOffset at) =>
-        _pending.Enqueue(new WipeLedgerDoc { Chat = ChatKey(urn), Side = side, MessageId = messageId, At = at.UtcDateTime });
+        Entries.Insert(new WipeLedgerDoc { Chat = ChatKey(urn), Side = side, MessageId = messageId, At = at.UtcDateTime });
 
     /// <summary>This chat's messages from the last 48 hours up to <paramref name="upTo"/>, each id once.</summary>
     public IReadOnlyList<WipeLedgerDoc> Recent(string urn, DateTime upTo)
     {
-        Flush();
         var chat = ChatKey(urn);
         var from = (time.GetUtcNow() - Window).UtcDateTime;
         return Entries.Find(e => e.Chat == chat && e.At >= from && e.At <= upTo).ToList()
@@ -102,15 +68,10 @@ public sealed class WipeLedger : IInboundMessageIds, IDisposable
     /// <summary>After a wipe: what was deleted (or too old to delete) is forgotten too.</summary>
     public int Forget(string urn, DateTime upTo)
     {
-        Flush();
         var chat = ChatKey(urn);
         return Entries.DeleteMany(e => e.Chat == chat && e.At <= upTo);
     }
 
     /// <summary>Retention: entries past the 48 hours are useless and go.</summary>
-    public int DeleteOlderThan(DateTime cutoff)
-    {
-        Flush();
-        return Entries.DeleteMany(e => e.At < cutoff);
-    }
+    public int DeleteOlderThan(DateTime cutoff) => Entries.DeleteMany(e => e.At < cutoff);
 }
