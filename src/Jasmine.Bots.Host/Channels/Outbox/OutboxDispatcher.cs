@@ -161,8 +161,12 @@ public sealed class OutboxDispatcher(
         switch (outcome.Status)
         {
             case SendStatus.Sent:
-                outbox.MarkSent(item);
-                if (outcome.ExternalIds is { Count: > 0 } ids) foreach (var listener in SentListeners) listener(payload.Urn, ids);
+                // The deletion and what listeners keep of the send (message ids for the wipe) in one write.
+                store.InTransaction(() =>
+                {
+                    outbox.MarkSent(item);
+                    if (outcome.ExternalIds is { Count: > 0 } ids) foreach (var listener in SentListeners) listener(payload.Urn, ids);
+                });
                 return true;
             case SendStatus.Unreachable:
                 members.SetUnreachable(payload.Urn, true);
