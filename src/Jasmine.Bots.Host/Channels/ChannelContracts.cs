@@ -52,10 +52,4 @@ public interface IChannelSender
 public interface IInboundMessageIds
 {
     void Received(string urn, string messageId);
-
-    /// <summary>The same, dated when the message arrived (recorded later, within the turn's transaction).</summary>
-    void Received(string urn, string messageId, DateTimeOffset at);
-
-    /// <summary>The recorder's clock, to date a message before its turn runs.</summary>
-    DateTimeOffset Now { get; }
 }

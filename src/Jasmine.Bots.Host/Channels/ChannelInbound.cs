@@ -18,16 +18,13 @@ public sealed class ChannelInbound(InboundLedger ledger, TurnProcessor turns, Ou
     }
 
     /// <returns>False when the message was a duplicate and nothing was done.</returns>
-    /// <param name="withinTurn">Runs in the turn's own transaction, before the turn is committed (e.g. recording the
-    /// channel's message id for the wipe): one write for all of it.</param>
-    public async Task<bool> HandleAsync(string channel, string externalId, string urn, Inbound input, CancellationToken ct, Action? withinTurn = null)
+    public async Task<bool> HandleAsync(string channel, string externalId, string urn, Inbound input, CancellationToken ct)
     {
         if (!ledger.TryBegin(channel, externalId, out var key)) return false;
         try
         {
             if (Intercept(urn, input) is { } staffReplies)
             {
-                withinTurn?.Invoke();
                 outbox.Send(urn, staffReplies.Select(r => OutboundMessage.From(r, "fr")));
                 ledger.Complete(key);
                 return true;
@@ -35,7 +32,6 @@ public sealed class ChannelInbound(InboundLedger ledger, TurnProcessor turns, Ou
             // Replies queued and the message marked handled in the turn's own transaction.
             await turns.HandleAsync(urn, input, outcome =>
             {
-                withinTurn?.Invoke();
                 outbox.Send(urn, outcome.Replies.Select(r => OutboundMessage.From(r, outcome.Language)));
                 ledger.Complete(key);
             }, ct);

@@ -40,13 +40,9 @@ public sealed class WipeLedger(JasmineStore store, TimeProvider time) : IInbound
     public string ChatKey(string urn) => store.Protector.Hash("wipe.chat", urn);
 
     /// <summary>Her side: only Telegram lets the bot delete what she sent.</summary>
-    public DateTimeOffset Now => time.GetUtcNow();
-
-    public void Received(string urn, string messageId) => Received(urn, messageId, time.GetUtcNow());
-
-    public void Received(string urn, string messageId, DateTimeOffset at)
+    public void Received(string urn, string messageId)
     {
-        if (Urns.Scheme(urn) == "telegram") Record(urn, WipeSide.Hers, messageId, at);
+        if (Urns.Scheme(urn) == "telegram") Record(urn, WipeSide.Hers, messageId, time.GetUtcNow());
     }
 
     /// <summary>The bot's side (an outbox listener): Telegram message ids, Signal sent timestamps.</summary>

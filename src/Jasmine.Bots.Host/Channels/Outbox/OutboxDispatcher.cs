@@ -161,12 +161,8 @@ public sealed class OutboxDispatcher(
         switch (outcome.Status)
         {
             case SendStatus.Sent:
-                // The deletion and what listeners keep of the send (message ids for the wipe) in one write.
-                store.InTransaction(() =>
-                {
-                    outbox.MarkSent(item);
-                    if (outcome.ExternalIds is { Count: > 0 } ids) foreach (var listener in SentListeners) listener(payload.Urn, ids);
-                });
+                outbox.MarkSent(item);
+                if (outcome.ExternalIds is { Count: > 0 } ids) foreach (var listener in SentListeners) listener(payload.Urn, ids);
                 return true;
             case SendStatus.Unreachable:
                 members.SetUnreachable(payload.Urn, true);

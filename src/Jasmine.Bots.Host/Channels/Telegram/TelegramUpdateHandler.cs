@@ -33,13 +33,10 @@ public sealed class TelegramUpdateHandler(ChannelInbound inbound, ITelegramBotCl
         }
         if (update.Message is { } message && ToInbound(message) is { } fromMessage)
         {
-            // Dated before the turn runs, so that a WIPE also deletes the message that asked for it (the wipe runs
-            // after the commit); written in the turn's own transaction. Id only, no text.
+            // Kept before the turn runs, so that a WIPE also deletes the message that asked for it. Id only, no text.
             var urn = Urns.Telegram(fromMessage.ChatId);
-            var at = messageIds.Select(m => m.Now).DefaultIfEmpty(DateTimeOffset.UtcNow).First();
-            var id = message.Id.ToString(CultureInfo.InvariantCulture);
-            await inbound.HandleAsync(Channel, update.Id.ToString(CultureInfo.InvariantCulture), urn, fromMessage.Input, ct,
-                () => { foreach (var ids in messageIds) ids.Received(urn, id, at); });
+            foreach (var ids in messageIds) ids.Received(urn, message.Id.ToString(CultureInfo.InvariantCulture));
+            await RunAsync(update, fromMessage.ChatId, fromMessage.Input, ct);
         }
         // Edited messages, channel posts, group traffic, other bots: nothing to say, nothing to keep.
     }
