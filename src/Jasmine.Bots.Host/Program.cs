@@ -14,7 +14,7 @@ using Jasmine.Bots.Storage;
 using Jasmine.Bots.Wipe;
 
 // "dotnet run -- invite --role member" and friends: the same executable is the admin command line.
-var isAdmin = AdminExtensions.IsAdminCommand(args) || (args.Length > 0 && AdminExtensions.IsAdminCommand(AdminExtensions.CommandArgs(args)));
+var isAdmin = AdminExtensions.IsAdminCommand(AdminExtensions.CommandArgs(args));
 var builder = WebApplication.CreateBuilder(isAdmin ? AdminExtensions.HostArgs(args) : args);
 
 builder.AddJasmineStore();

@@ -25,7 +25,7 @@ internal sealed record NoticeContent(string Text, List<Choice> Choices);
 /// ("Jasmine: you have a new message."): a lock-screen preview must not out her. In discreet mode (the default)
 /// the details wait until she taps Show (or answers 1 / SHOW); in direct mode they follow the neutral line.
 /// </summary>
-public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbox, Locales locales, JasmineStore store, TimeProvider time)
+public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbox, Channels.Outbox.OutboxStore outboxStore, Locales locales, JasmineStore store, TimeProvider time)
 {
     private const string Purpose = "notice";
     private ILiteCollection<NoticeDoc> Notices => store.Database.GetCollection<NoticeDoc>("notices");
@@ -46,7 +46,7 @@ public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbo
     /// <summary>Queues a proactive message for a member; <paramref name="dedupKey"/> makes a re-run of the job send nothing twice.</summary>
     public bool Notify(MemberDoc member, string urn, Func<LocaleTexts, Reply> details, string dedupKey, string? origin = null)
     {
-        if (WasQueued(dedupKey)) return false;
+        if (outboxStore.WasQueued(dedupKey)) return false;
         var texts = locales[member.Language];
         var neutral = texts.Get("notice.neutral");
         // Whatever it says, she can clear it from her phone straight after reading it.
@@ -65,8 +65,6 @@ public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbo
         outbox.Send(urn, [message], dedupKey, origin);
         return true;
     }
-
-    private bool WasQueued(string dedupKey) => store.Database.GetCollection("outbox_keys").FindById(store.Protector.Hash("outbox.key", dedupKey)) is not null;
 
     private string StoreNotice(string urn, Reply content)
     {

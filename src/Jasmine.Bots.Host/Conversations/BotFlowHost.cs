@@ -206,7 +206,8 @@ public sealed partial class BotFlowHost(
     {
         if (ctx.MemberId is null || members.Find(ctx.MemberId) is not { } member) return "none";
         if (members.InvitesLeft(member) <= 0) { ctx.Say("invite.quota"); return "quota"; }
-        var code = members.CreateInvite(member.Id, member.Role == MemberRole.Organisation ? MemberRole.Member : MemberRole.Member);
+        // Whoever vouches, the person invited joins as a member.
+        var code = members.CreateInvite(member.Id, MemberRole.Member);
         ctx.Say("invite.created", new Dictionary<string, string> { ["code"] = code });
         return "ok";
     }

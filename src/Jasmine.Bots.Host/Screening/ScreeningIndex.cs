@@ -34,7 +34,6 @@ public sealed class ScreeningIndex
         logger.LogInformation("Screening index: {Identifiers} identifiers", _entries.Count);
     }
 
-    public bool IsReady => true;
     public int Count => _entries.Count;
 
     public static UInt128 Key(string hash)

@@ -22,7 +22,6 @@ public sealed class ScreeningIndexTests
         var chat = second.Chat("after-restart");
         await chat.Join(code);
         var index = second.Get<ScreeningIndex>();
-        await Eventually.True(() => index.IsReady, "the index to load");
         Assert.Equal(2, index.Count);
 
         await chat.Send("0611000001");

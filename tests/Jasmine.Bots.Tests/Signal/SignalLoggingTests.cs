@@ -16,7 +16,7 @@ public sealed class SignalLoggingTests
     public async Task No_phone_number_or_message_text_reaches_the_logs_even_at_trace_level()
     {
         await using var fake = await FakeSignalServer.StartAsync();
-        var logs = new CollectingLoggerProvider();
+        var logs = new Jasmine.Bots.Tests.Support.LogCapture();
         var handler = new CollectingHandler { ThrowOn = Inbound };
         using var host = SignalTestHost.Build(fake, handler, logs);
         await host.StartAsync();

@@ -39,39 +39,6 @@ internal sealed class CollectingHandler : ISignalInboundHandler
     }
 }
 
-/// <summary>Keeps every log line, formatted, with its exception, at every level.</summary>
-internal sealed class CollectingLoggerProvider : ILoggerProvider
-{
-    private readonly ConcurrentQueue<string> _lines = new();
-
-    public IReadOnlyList<string> Lines => [.. _lines];
-
-    public ILogger CreateLogger(string categoryName) => new Collector(categoryName, _lines);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Collector(string category, ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull
-        {
-            lines.Enqueue($"{category} scope: {state}");
-            return null;
-        }
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
-                ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}"))
-                : "";
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} [{values}] {exception}");
-        }
-    }
-}
-
 internal static class SignalTestHost
 {
     /// <summary>A host wired exactly like production (AddSignal), pointed at the fake, with fast backoff.</summary>

@@ -14,7 +14,7 @@ public sealed class TwilioSmsProviderTests : IAsyncLifetime
     private const string Body = "Message de test: rendez-vous confidentiel 42";
 
     private FakeTwilioServer _twilio = null!;
-    private readonly CollectingLoggerProvider _logs = new();
+    private readonly Jasmine.Bots.Tests.Support.LogCapture _logs = new();
 
     public async Task InitializeAsync() => _twilio = await FakeTwilioServer.StartAsync();
 
