@@ -35,7 +35,10 @@ public sealed class InviteOptions
 
 public sealed class TryItOptions
 {
-    public bool Enabled { get; set; } = true;
+    /// <summary>Unset: on in Development only. The deploy files never turn it on.</summary>
+    public bool? Enabled { get; set; }
+    public int PerSessionPerMinute { get; set; } = 30;
+    public int PerAddressPerMinute { get; set; } = 120;
 }
 
 public sealed class ConversationOptions

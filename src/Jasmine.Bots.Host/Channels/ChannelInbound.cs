@@ -12,6 +12,7 @@ public sealed class ChannelInbound(InboundLedger ledger, TurnProcessor turns, Ou
     /// <summary>Staff chats and the like answer outside the member flows.</summary>
     public IReadOnlyList<Reply>? Intercept(string urn, Inbound input)
     {
+        input = input.Clean();
         foreach (var interceptor in interceptors)
             if (interceptor.TryHandle(urn, input) is { } replies) return replies;
         return null;

@@ -19,6 +19,7 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
     /// </summary>
     public async Task<TurnOutcome> HandleAsync(string urn, Inbound input, Action<TurnOutcome>? withinTurn = null, CancellationToken ct = default)
     {
+        input = input.Clean();
         var gate = _locks[(uint)StringComparer.Ordinal.GetHashCode(urn) % _locks.Length];
         await gate.WaitAsync(ct);
         try

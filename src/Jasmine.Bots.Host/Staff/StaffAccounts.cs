@@ -20,22 +20,28 @@ public sealed class StaffAccount
     public bool TotpConfirmed { get; set; }
     /// <summary>Last accepted time step: a code seen once is refused if replayed.</summary>
     public long LastTotpStep { get; set; }
-    public int FailedAttempts { get; set; }
-    public DateTime? LockoutUntil { get; set; }
+    /// <summary>Part of every session's cookie: a new value (logout, reset, new password) ends every session of the account at once.</summary>
+    public string SessionStamp { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public DateTime? LastLoginAt { get; set; }
 }
 
-public enum SignInCheck { Ok, Wrong, LockedOut }
+public enum SignInCheck { Ok, Wrong, Wait }
+
+/// <summary>The outcome of one sign-in step; <see cref="Wait"/> is how long this login or address must wait.</summary>
+public sealed record SignInResult(SignInCheck Check, StaffAccount? Account, TimeSpan Wait);
 
 /// <summary>Staff accounts: passwords hashed (PBKDF2 via <see cref="PasswordHasher{T}"/>), TOTP secrets encrypted, lock-out after repeated failures.</summary>
-public sealed class StaffAccounts(JasmineStore store, TimeProvider time)
+public sealed class StaffAccounts(JasmineStore store, LoginThrottle throttle, TimeProvider time)
 {
-    public const int MaxFailures = 5;
-    public static readonly TimeSpan LockoutFor = TimeSpan.FromMinutes(15);
     public const string Issuer = "Jasmine staff";
+    public const string DeviceCookie = "jasmine.staff.device";
     private const string TotpPurpose = "staff.totp";
+    private const string DevicePurpose = "staff.device";
     private readonly PasswordHasher<StaffAccount> _hasher = new();
+    private readonly Lock _codes = new();
+    // Verified against when the login is unknown: the same ~50 ms of PBKDF2 either way, so timing tells no login apart.
+    private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<StaffAccount>().HashPassword(new StaffAccount(), RandomNumberGenerator.GetHexString(32)));
 
     public ILiteCollection<StaffAccount> Accounts => store.Database.GetCollection<StaffAccount>("staff");
 
@@ -54,6 +60,7 @@ public sealed class StaffAccounts(JasmineStore store, TimeProvider time)
         var password = OneTimePassword();
         account.PasswordHash = _hasher.HashPassword(account, password);
         account.MustChangePassword = true;
+        account.SessionStamp = NewStamp();
         Accounts.Insert(account);
         return password;
     }
@@ -68,39 +75,83 @@ public sealed class StaffAccounts(JasmineStore store, TimeProvider time)
         account.TotpSecretEnc = null;
         account.TotpConfirmed = false;
         account.LastTotpStep = 0;
-        account.FailedAttempts = 0;
-        account.LockoutUntil = null;
+        account.SessionStamp = NewStamp();
         Accounts.Update(account);
+        throttle.Forget(throttle.LoginKey("password", account.Id, null));
+        throttle.Forget(throttle.LoginKey("code", account.Id, null));
         return password;
     }
 
-    public bool IsLockedOut(StaffAccount account) => account.LockoutUntil is { } until && until > Now;
-
-    public SignInCheck CheckPassword(StaffAccount account, string password)
+    /// <summary>Logout (or a reset): every session of the account ends, copied cookies included.</summary>
+    public void RevokeSessions(string login)
     {
-        if (IsLockedOut(account)) return SignInCheck.LockedOut;
-        var result = _hasher.VerifyHashedPassword(account, account.PasswordHash, password);
-        if (result == PasswordVerificationResult.Failed) return Fail(account);
-        if (result == PasswordVerificationResult.SuccessRehashNeeded) account.PasswordHash = _hasher.HashPassword(account, password);
-        Accounts.Update(account);
-        return SignInCheck.Ok;
+        lock (_codes)
+        {
+            if (Find(login) is not { } account) return;
+            account.SessionStamp = NewStamp();
+            Accounts.Update(account);
+        }
     }
 
-    public SignInCheck CheckCode(StaffAccount account, string code)
+    /// <summary>
+    /// Step one of a sign-in. The attempt is counted first (by login or login-on-this-device, and by address); a
+    /// login that must wait is not checked at all, known or not, and an unknown login costs the same hashing time.
+    /// </summary>
+    public SignInResult SignInWithPassword(string? login, string password, string ip, string? deviceCookie)
     {
-        if (IsLockedOut(account)) return SignInCheck.LockedOut;
-        if (account.TotpSecretEnc is null) return Fail(account);
-        var totp = new Totp(Secret(account));
-        var digits = new string((code ?? "").Where(char.IsAsciiDigit).ToArray());
-        if (digits.Length != 6 || !totp.VerifyTotp(Now, digits, out var step, VerificationWindow.RfcSpecifiedNetworkDelay) || step <= account.LastTotpStep)
-            return Fail(account);
-        account.LastTotpStep = step;
-        account.FailedAttempts = 0;
-        account.LockoutUntil = null;
-        account.LastLoginAt = Now;
-        if (!account.TotpConfirmed) account.TotpConfirmed = true;
-        Accounts.Update(account);
-        return SignInCheck.Ok;
+        var id = Normalise(login ?? "");
+        var gate = throttle.Begin(throttle.LoginKey("password", id, DeviceId(deviceCookie, id)), throttle.AddressKey("password", ip));
+        if (!gate.Allowed) return new SignInResult(SignInCheck.Wait, null, gate.Wait);
+        var account = id.Length == 0 ? null : Accounts.FindById(id);
+        var result = _hasher.VerifyHashedPassword(account ?? new StaffAccount(), account?.PasswordHash ?? DummyHash.Value, password);
+        if (account is null || result == PasswordVerificationResult.Failed) return new SignInResult(SignInCheck.Wrong, account, TimeSpan.Zero);
+        throttle.Succeeded(gate);
+        if (result == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            account.PasswordHash = _hasher.HashPassword(account, password);
+            Accounts.Update(account);
+        }
+        return new SignInResult(SignInCheck.Ok, account, TimeSpan.Zero);
+    }
+
+    /// <summary>Step two: the authenticator code, single-use, throttled like the password.</summary>
+    public SignInResult SignInWithCode(string login, string code, string ip, string? deviceCookie)
+    {
+        var id = Normalise(login);
+        var gate = throttle.Begin(throttle.LoginKey("code", id, DeviceId(deviceCookie, id)), throttle.AddressKey("code", ip));
+        if (!gate.Allowed) return new SignInResult(SignInCheck.Wait, null, gate.Wait);
+        lock (_codes)
+        {
+            // Read again under the lock: two tabs sending the same code must not both pass the replay check.
+            var account = Accounts.FindById(id);
+            if (account?.TotpSecretEnc is null) return new SignInResult(SignInCheck.Wrong, account, TimeSpan.Zero);
+            var totp = new Totp(Secret(account));
+            var digits = new string((code ?? "").Where(char.IsAsciiDigit).ToArray());
+            if (digits.Length != 6 || !totp.VerifyTotp(Now, digits, out var step, VerificationWindow.RfcSpecifiedNetworkDelay) || step <= account.LastTotpStep)
+                return new SignInResult(SignInCheck.Wrong, account, TimeSpan.Zero);
+            throttle.Succeeded(gate);
+            account.LastTotpStep = step;
+            account.LastLoginAt = Now;
+            if (!account.TotpConfirmed) account.TotpConfirmed = true;
+            Accounts.Update(account);
+            return new SignInResult(SignInCheck.Ok, account, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>Set once the login is complete: later attempts from this browser are counted apart from everyone else's.</summary>
+    public string IssueDevice(string login)
+    {
+        var device = RandomNumberGenerator.GetHexString(24, lowercase: true);
+        return device + "." + store.Protector.Hash(DevicePurpose, Normalise(login) + "|" + device);
+    }
+
+    /// <summary>The device id when the cookie was issued by this host for this very login.</summary>
+    public string? DeviceId(string? cookie, string login)
+    {
+        if (string.IsNullOrEmpty(cookie) || cookie.Length > 200 || cookie.IndexOf('.') is not (> 0 and var dot)) return null;
+        var device = cookie[..dot];
+        var expected = System.Text.Encoding.ASCII.GetBytes(store.Protector.Hash(DevicePurpose, login + "|" + device));
+        return CryptographicOperations.FixedTimeEquals(expected, System.Text.Encoding.ASCII.GetBytes(cookie[(dot + 1)..])) ? device : null;
     }
 
     public void ChangePassword(StaffAccount account, string newPassword)
@@ -130,17 +181,7 @@ public sealed class StaffAccounts(JasmineStore store, TimeProvider time)
     public static string OtpAuthUri(string login, byte[] secret) =>
         $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(login)}?secret={Base32Encoding.ToString(secret)}&issuer={Uri.EscapeDataString(Issuer)}&digits=6&period=30";
 
-    private SignInCheck Fail(StaffAccount account)
-    {
-        account.FailedAttempts++;
-        if (account.FailedAttempts >= MaxFailures)
-        {
-            account.LockoutUntil = Now + LockoutFor;
-            account.FailedAttempts = 0;
-        }
-        Accounts.Update(account);
-        return account.LockoutUntil is { } until && until > Now ? SignInCheck.LockedOut : SignInCheck.Wrong;
-    }
+    private static string NewStamp() => RandomNumberGenerator.GetHexString(32, lowercase: true);
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 

@@ -25,14 +25,15 @@ public static class StaffAuth
     public const string Admin = "admin";
     public const string Pending = "pending";
 
-    /// <summary>Changes whenever the password does: a reset signs the old sessions out.</summary>
+    /// <summary>Changes with the password, the role, the authenticator and the session stamp: logout or a reset signs every session out.</summary>
     public static string Stamp(StaffAccount account) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(account.PasswordHash + "|" + account.Role + "|" + account.TotpSecretEnc)))[..16];
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(account.PasswordHash + "|" + account.Role + "|" + account.TotpSecretEnc + "|" + account.SessionStamp)))[..16];
 
     public static ClaimsPrincipal Principal(StaffAccount account) => new(new ClaimsIdentity(
         [new Claim(ClaimTypes.Name, account.Id), new Claim(ClaimTypes.Role, account.Role.ToString()), new Claim(StampClaim, Stamp(account))], Scheme));
 
-    public static ClaimsPrincipal PendingPrincipal(StaffAccount account) => new(new ClaimsIdentity([new Claim(ClaimTypes.Name, account.Id)], PendingScheme));
+    /// <summary>Only the session stamp: the password and authenticator change during these steps, a logout or reset still ends them.</summary>
+    public static ClaimsPrincipal PendingPrincipal(StaffAccount account) => new(new ClaimsIdentity([new Claim(ClaimTypes.Name, account.Id), new Claim(StampClaim, account.SessionStamp)], PendingScheme));
 }
 
 public static class StaffConsoleExtensions
@@ -40,6 +41,7 @@ public static class StaffConsoleExtensions
     public static IHostApplicationBuilder AddStaffConsole(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<StaffAccounts>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<Moderation>();
@@ -61,7 +63,7 @@ public static class StaffConsoleExtensions
                 o.LoginPath = "/staff/login";
                 o.LogoutPath = "/staff/logout";
                 o.AccessDeniedPath = "/staff/denied";
-                o.Events.OnValidatePrincipal = ValidateAsync;
+                o.Events.OnValidatePrincipal = context => ValidateAsync(context, StaffAuth.Scheme);
             })
             .AddCookie(StaffAuth.PendingScheme, o =>
             {
@@ -71,6 +73,7 @@ public static class StaffConsoleExtensions
                 o.ExpireTimeSpan = TimeSpan.FromMinutes(10);
                 o.SlidingExpiration = false;
                 o.LoginPath = "/staff/login";
+                o.Events.OnValidatePrincipal = context => ValidateAsync(context, StaffAuth.PendingScheme);
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(StaffAuth.AnyStaff, p => p.AddAuthenticationSchemes(StaffAuth.Scheme).RequireAuthenticatedUser())
@@ -78,6 +81,11 @@ public static class StaffConsoleExtensions
             .AddPolicy(StaffAuth.FollowUp, p => p.AddAuthenticationSchemes(StaffAuth.Scheme).RequireRole(nameof(StaffRole.FollowUp), nameof(StaffRole.Admin)))
             .AddPolicy(StaffAuth.Admin, p => p.AddAuthenticationSchemes(StaffAuth.Scheme).RequireRole(nameof(StaffRole.Admin)))
             .AddPolicy(StaffAuth.Pending, p => p.AddAuthenticationSchemes(StaffAuth.PendingScheme).RequireAuthenticatedUser());
+        services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o =>
+        {
+            o.Cookie.Path = "/staff";
+            Harden(o.Cookie);
+        });
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "jasmine.staff.af";
@@ -158,14 +166,19 @@ public static class StaffConsoleExtensions
         cookie.IsEssential = true;
     }
 
-    private static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    /// <summary>
+    /// Every request re-reads the account: a session whose stamp is not the account's current one (logout elsewhere,
+    /// reset, new password) ends. Failed sign-in attempts by someone else never end an open session.
+    /// </summary>
+    private static async Task ValidateAsync(CookieValidatePrincipalContext context, string scheme)
     {
         var accounts = context.HttpContext.RequestServices.GetRequiredService<StaffAccounts>();
         var account = context.Principal?.Identity?.Name is { } login ? accounts.Find(login) : null;
-        if (account is null || accounts.IsLockedOut(account) || context.Principal!.FindFirst(StaffAuth.StampClaim)?.Value != StaffAuth.Stamp(account))
+        var expected = account is null ? null : scheme == StaffAuth.PendingScheme ? account.SessionStamp : StaffAuth.Stamp(account);
+        if (account is null || context.Principal!.FindFirst(StaffAuth.StampClaim)?.Value != expected)
         {
             context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(StaffAuth.Scheme);
+            await context.HttpContext.SignOutAsync(scheme);
         }
     }
 

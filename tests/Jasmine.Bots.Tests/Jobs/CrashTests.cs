@@ -111,14 +111,21 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         bot.PerBotPerSecond = 50;
         bot.PerChatPerSecond = 1;
         var settings = Settings(bot, perSecond: 50);
+        settings["Jasmine:TryIt:Enabled"] = "true";
         string invite;
-        using (var prepare = new JasmineFactory(settings, _dataDirectory)) invite = prepare.NewInvite();
+        Jasmine.Bots.Channels.Try.TrySessions sessions;
+        using (var prepare = new JasmineFactory(settings, _dataDirectory))
+        {
+            invite = prepare.NewInvite();
+            // The child process reads the same key file, so it accepts the session cookie made here.
+            sessions = prepare.Get<Jasmine.Bots.Channels.Try.TrySessions>();
+        }
 
         var host = await HostProcess.StartAsync(_dataDirectory, settings);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(host.Url) };
-            var victim = new Chat(http, "victim");
+            var victim = new Chat(http, sessions, "victim");
             await victim.Join(invite);
             foreach (var step in new[] { "/report", "0611223344", "1", "2", "11", "1", "Lyon", "He hurt me badly near the station", "1", "1", "4" }) await victim.Send(step);
             await victim.Send("1");

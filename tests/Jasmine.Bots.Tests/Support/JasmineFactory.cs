@@ -3,6 +3,7 @@ using Jasmine.Bots.Members;
 using Jasmine.Bots.Domain;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,14 +17,21 @@ public sealed class JasmineFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDirectory;
 
-    public JasmineFactory(Dictionary<string, string?>? settings = null, string? dataDirectory = null)
+    private readonly Action<IServiceCollection>? _services;
+
+    public JasmineFactory(Dictionary<string, string?>? settings = null, string? dataDirectory = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         _ownsDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "jasmine-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         _settings = new Dictionary<string, string?>
         {
             ["Jasmine:DataDirectory"] = DataDirectory,
+            // Tests talk through try-it on a "Testing" host, where it is otherwise off; many chats share one IP.
+            ["Jasmine:TryIt:Enabled"] = "true",
+            ["Jasmine:TryIt:PerSessionPerMinute"] = "100000",
+            ["Jasmine:TryIt:PerAddressPerMinute"] = "100000",
         };
         foreach (var (k, v) in settings ?? []) _settings[k] = v;
     }
@@ -34,6 +42,7 @@ public sealed class JasmineFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        if (_services is not null) builder.ConfigureTestServices(_services);
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
         // Also as host settings: Program reads some of them (is a channel configured?) before the app is built,
         // when the app configuration above is not applied yet.
@@ -49,7 +58,7 @@ public sealed class JasmineFactory : WebApplicationFactory<Program>
 
     public string NewInvite(MemberRole role = MemberRole.Member) => Get<MemberService>().CreateInvite(null, role);
 
-    public Chat Chat(string from) => new(CreateClient(), from);
+    public Chat Chat(string from) => new(CreateClient(), Get<TrySessions>(), from);
 
     protected override void Dispose(bool disposing)
     {
@@ -59,7 +68,7 @@ public sealed class JasmineFactory : WebApplicationFactory<Program>
 }
 
 /// <summary>A conversation through the try-it channel, read like a chat transcript.</summary>
-public sealed class Chat(HttpClient http, string from)
+public sealed class Chat(HttpClient http, TrySessions sessions, string from)
 {
     public IReadOnlyList<TryReply> Last { get; private set; } = [];
 
@@ -71,7 +80,8 @@ public sealed class Chat(HttpClient http, string from)
 
     private async Task<IReadOnlyList<TryReply>> Post(object message)
     {
-        var response = await http.PostAsJsonAsync("/try/messages", message);
+        using var request = TryCookie.Request(sessions, HttpMethod.Post, "/try/messages", from, JsonContent.Create(message));
+        var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         Last = (await response.Content.ReadFromJsonAsync<TryResponse>())!.Replies;
         Assert.NotEmpty(Last);
@@ -84,7 +94,10 @@ public sealed class Chat(HttpClient http, string from)
     public async Task<IReadOnlyList<TryReply>> Inbox()
     {
         var all = new List<TryReply>();
-        var replies = (await http.GetFromJsonAsync<TryResponse>($"/try/messages?from={Uri.EscapeDataString(from)}"))!.Replies;
+        using var request = TryCookie.Request(sessions, HttpMethod.Get, "/try/messages", from);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var replies = (await response.Content.ReadFromJsonAsync<TryResponse>())!.Replies;
         all.AddRange(replies);
         return all;
     }

@@ -237,9 +237,10 @@ public sealed class ReportFlowProperties(ReportFlowHost fixture) : IClassFixture
     /// <summary>Posts as JSON written by hand, every character outside printable ASCII escaped as \uXXXX.</summary>
     private async Task Send(string from, string text, Case c)
     {
-        var json = $"{{\"from\":{Json(from)},\"text\":{Json(text)}}}";
+        var json = $"{{\"text\":{Json(text)}}}";
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await fixture.Http.PostAsync("/try/messages", content);
+        using var request = TryCookie.Request(fixture.Host.Services, HttpMethod.Post, "/try/messages", from, content);
+        using var response = await fixture.Http.SendAsync(request);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{c}: HTTP {(int)response.StatusCode} for \"{text}\": {await response.Content.ReadAsStringAsync()}");
         var replies = (await response.Content.ReadFromJsonAsync<TryResponse>())!.Replies;
         Assert.True(replies.Count > 0 && replies.Any(r => !string.IsNullOrWhiteSpace(r.Text)), $"{c}: no reply to \"{text}\"");

@@ -81,7 +81,8 @@ public sealed class TranscriptHost : IDisposable
     /// <summary>Posts one message to the try-it channel; a failed request is returned, not thrown.</summary>
     public async Task<(System.Net.HttpStatusCode Status, IReadOnlyList<TryReply> Replies)> Post(string from, string text)
     {
-        using var response = await Http.PostAsJsonAsync("/try/messages", new { from, text });
+        using var request = TryCookie.Request(App.Services, HttpMethod.Post, "/try/messages", from, JsonContent.Create(new { text }));
+        using var response = await Http.SendAsync(request);
         if (!response.IsSuccessStatusCode) return (response.StatusCode, []);
         var body = await response.Content.ReadFromJsonAsync<TryResponse>();
         return (response.StatusCode, body?.Replies ?? []);

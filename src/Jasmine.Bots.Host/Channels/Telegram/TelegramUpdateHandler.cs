@@ -50,7 +50,7 @@ public sealed class TelegramUpdateHandler(ChannelInbound inbound, ITelegramBotCl
         if (message.Contact is { } contact)
             return (message.Chat.Id, new Inbound("", ContactPhone: contact.PhoneNumber));
         if (message.Location is { } at)
-            return (message.Chat.Id, new Inbound("", new GeoPoint(at.Latitude, at.Longitude)));
+            return (message.Chat.Id, new Inbound("", GeoPoint.TryCreate(at.Latitude, at.Longitude)));
         // A photo's caption may hold the number she wants checked; a bare sticker still deserves the short help.
         return (message.Chat.Id, new Inbound(message.Text ?? message.Caption ?? ""));
     }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Jasmine.Bots.Channels.Http;
 using Telegram.Bot;
 using Telegram.Bot.Types;
 
@@ -16,18 +16,10 @@ public static class TelegramWebhook
     {
         // First, before reading a byte of the body: a forged request costs us nothing.
         if (!secret.Matches(context.Request.Headers[SecretHeader].ToString())) return Results.Unauthorized();
-        if (context.Request.ContentLength > MaxBodyBytes) return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
-
-        Update? update;
-        try
-        {
-            update = await JsonSerializer.DeserializeAsync<Update>(context.Request.Body, JsonBotAPI.Options, ct);
-        }
-        catch (JsonException)
-        {
-            return Results.BadRequest();
-        }
-        if (update is null) return Results.BadRequest();
+        // Counted as it arrives, not only by Content-Length: a chunked body has none.
+        var read = await BoundedBody.ReadJsonAsync<Update>(context.Request, MaxBodyBytes, ct, JsonBotAPI.Options);
+        if (read.Status != BodyStatus.Ok) return read.Problem();
+        var update = read.Value!;
 
         try
         {

@@ -7,12 +7,12 @@ namespace Jasmine.Bots.Channels.Try;
 /// The try-it channel's way out for messages nobody asked for (warnings, case news): held in memory until the
 /// web chat polls for them. Local trying only; nothing here survives a restart, by design.
 /// </summary>
-public sealed class TryMailbox(Microsoft.Extensions.Options.IOptions<JasmineOptions> options) : IChannelSender
+public sealed class TryMailbox(Microsoft.Extensions.Options.IOptions<JasmineOptions> options, IHostEnvironment environment) : IChannelSender
 {
     private readonly ConcurrentDictionary<string, ConcurrentQueue<OutboundMessage>> _boxes = new(StringComparer.Ordinal);
 
     public string Scheme => "try";
-    public bool IsEnabled => options.Value.TryIt.Enabled;
+    public bool IsEnabled => TryItEndpoints.IsEnabled(options.Value, environment);
 
     public Task<SendOutcome> SendAsync(string urn, OutboundMessage message, CancellationToken ct)
     {

@@ -26,14 +26,14 @@ public sealed class EnrolModel(StaffAccounts accounts, AuditLog audit) : StaffPa
         var account = accounts.Find(Who);
         if (account is null || account.MustChangePassword || account.TotpSecretEnc is null) return Redirect("/staff/login");
         if (account.TotpConfirmed) return Redirect("/staff/login/code");
-        var check = accounts.CheckCode(account, code ?? "");
-        if (check == SignInCheck.Ok)
+        var result = accounts.SignInWithCode(account.Id, code ?? "", SignInSteps.ClientIp(HttpContext), SignInSteps.Device(HttpContext));
+        if (result.Check == SignInCheck.Ok)
         {
             audit.Write(account.Id, "staff.totp_enrolled", account.Id);
-            return await CodeModel.CompleteAsync(HttpContext, account, audit);
+            return await SignInSteps.CompleteAsync(HttpContext, result.Account!, audit, accounts);
         }
-        audit.Write(account.Id, check == SignInCheck.LockedOut ? "login.locked_out" : "login.code_failed");
-        if (check == SignInCheck.LockedOut) return await CodeModel.LockedAsync(HttpContext);
+        audit.Write(account.Id, result.Check == SignInCheck.Wait ? "login.throttled" : "login.code_failed");
+        if (result.Check == SignInCheck.Wait) return await SignInSteps.WaitAsync(HttpContext, result.Wait);
         Error = "code.wrong";
         Show(account);
         return Page();
