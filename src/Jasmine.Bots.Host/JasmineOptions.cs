@@ -23,6 +23,8 @@ public sealed class ScreeningOptions
 {
     /// <summary>Look-ups one member may do per hour: enough for work, too few to enumerate the base.</summary>
     public int PerHour { get; set; } = 60;
+    /// <summary>Look-ups a whole referral branch may do per hour (sliding): inviting oneself new accounts does not multiply the allowance.</summary>
+    public int PerBranchPerHour { get; set; } = 240;
 }
 
 public sealed class InviteOptions
@@ -31,6 +33,10 @@ public sealed class InviteOptions
     /// <summary>Codes a member may issue per 30 days; organisations get <see cref="OrganisationQuota"/>.</summary>
     public int MemberQuota { get; set; } = 5;
     public int OrganisationQuota { get; set; } = 50;
+    /// <summary>A new member vouches for others only after this many days.</summary>
+    public int NewMemberWaitDays { get; set; } = 7;
+    /// <summary>Codes a whole referral branch of members may issue per day.</summary>
+    public int PerBranchPerDay { get; set; } = 10;
 }
 
 public sealed class TryItOptions

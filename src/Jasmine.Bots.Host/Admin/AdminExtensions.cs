@@ -1,3 +1,4 @@
+using Jasmine.Bots.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Jasmine.Bots.Admin;
@@ -21,6 +22,26 @@ public static class AdminExtensions
     /// otherwise on the store directly. Returns the process exit code.
     /// </summary>
     public static async Task<int> RunAdminAsync(this WebApplicationBuilder builder, string[] args)
+    {
+        try
+        {
+            return await RunAsync(builder, args);
+        }
+        catch (Exception e) when (Unwrap(e) is DataAccessException problem)
+        {
+            // One line a person can act on, not a stack trace.
+            Console.Error.WriteLine("jasmine: " + problem.Message);
+            return 1;
+        }
+    }
+
+    private static Exception? Unwrap(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException) if (e is DataAccessException) return e;
+        return null;
+    }
+
+    private static async Task<int> RunAsync(WebApplicationBuilder builder, string[] args)
     {
         var app = builder.Build();
         var options = app.Services.GetRequiredService<IOptions<JasmineOptions>>().Value;

@@ -17,7 +17,8 @@ public sealed partial class BotFlowHost(
     IdentifierParser identifiers,
     ConversationStore conversations,
     Places.Gazetteer gazetteer,
-    IEnumerable<IFlowFeature> features)
+    IEnumerable<IFlowFeature> features,
+    Microsoft.Extensions.Options.IOptions<JasmineOptions> options)
     : IFlowHost
 {
     private readonly Dictionary<string, Func<TurnContext, string>> _actions = new(StringComparer.Ordinal);
@@ -206,6 +207,16 @@ public sealed partial class BotFlowHost(
     {
         if (ctx.MemberId is null || members.Find(ctx.MemberId) is not { } member) return "none";
         if (members.InvitesLeft(member) <= 0) { ctx.Say("invite.quota"); return "quota"; }
+        // A new account cannot mint more accounts at once, and a whole referral branch has a daily ceiling.
+        switch (members.InviteRefusal(member))
+        {
+            case "too_new":
+                ctx.Say("invite.too_new", new Dictionary<string, string> { ["days"] = options.Value.Invites.NewMemberWaitDays.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                return "quota";
+            case "branch_limit":
+                ctx.Say("invite.branch_limit");
+                return "quota";
+        }
         // Whoever vouches, the person invited joins as a member.
         var code = members.CreateInvite(member.Id, MemberRole.Member);
         ctx.Say("invite.created", new Dictionary<string, string> { ["code"] = code });
@@ -227,7 +238,8 @@ public sealed partial class BotFlowHost(
 
     private ParseResult ParsePseudonym(TurnContext ctx)
     {
-        var text = ctx.Input.Text.Trim();
+        // Direction overrides would make her name display reversed in the console: never part of a name.
+        var text = Text.BidiControls.Strip(ctx.Input.Text).Trim();
         if (text.Length is < 2 or > 32 || !text.Any(char.IsLetter) || text.Any(c => char.IsControl(c)))
             return ParseResult.Fail("join.pseudonym_invalid");
         // A pseudonym must not be a way to store her number or address in the members table.

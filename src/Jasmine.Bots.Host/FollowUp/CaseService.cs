@@ -66,7 +66,7 @@ public sealed class CaseService(
 
     public CaseDoc? ByReference(string reference) => Cases.FindOne(c => c.Reference == reference.Trim().ToUpperInvariant());
 
-    public string Reveal(string? enc) => enc is null ? "" : store.Protector.Unprotect(Purpose, enc);
+    public string Reveal(string? enc) => enc is null ? "" : Text.BidiControls.Strip(store.Protector.Unprotect(Purpose, enc));
 
     public bool IsStaff(string urn) => options.Value.Rota.Contains(urn, StringComparer.Ordinal) || options.Value.Group == urn;
 

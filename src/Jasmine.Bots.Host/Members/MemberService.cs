@@ -24,7 +24,8 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
 
     public MemberDoc? Find(string memberId) => store.Members.FindById(memberId);
 
-    public string Pseudonym(MemberDoc member) => store.Protector.Unprotect(PseudonymPurpose, member.PseudonymEnc);
+    // Stripped on the way out too: pseudonyms stored before the join step stripped them.
+    public string Pseudonym(MemberDoc member) => Text.BidiControls.Strip(store.Protector.Unprotect(PseudonymPurpose, member.PseudonymEnc));
 
     public IEnumerable<(AddressDoc Address, string Urn)> Addresses(string memberId) =>
         store.Addresses.Find(a => a.MemberId == memberId).Select(a => (a, store.Protector.Unprotect(AddressPurpose, a.UrnEnc)));
@@ -41,6 +42,35 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
 
     public void Update(MemberDoc member) => store.Members.Update(member);
 
+    /// <summary>
+    /// Her referral branch: the top of the chain of members who invited each other. Staff and organisations start a
+    /// branch (they are vetted); a member's invitee joins her branch. Members from before branches are walked up once.
+    /// </summary>
+    public string BranchOf(MemberDoc member)
+    {
+        if (member.BranchId is { } known) return known;
+        var current = member;
+        for (var depth = 0; depth < 64 && current.Role == MemberRole.Member && current.InvitedBy is { } parentId; depth++)
+        {
+            if (store.Members.FindById(parentId) is not { Role: MemberRole.Member } parent) break;
+            current = parent;
+            if (parent.BranchId is { } parentBranch) return parentBranch;
+        }
+        return current.Id;
+    }
+
+    /// <summary>Why she may not vouch for someone now ("too_new", "branch_limit"), or null.</summary>
+    public string? InviteRefusal(MemberDoc member)
+    {
+        if (member.Role != MemberRole.Member) return null;
+        var now = time.GetUtcNow().UtcDateTime;
+        if (member.JoinedAt > now.AddDays(-options.Value.Invites.NewMemberWaitDays)) return "too_new";
+        var branch = BranchOf(member);
+        var since = now.AddDays(-1);
+        if (store.Invites.Count(i => i.BranchId == branch && i.CreatedAt >= since) >= options.Value.Invites.PerBranchPerDay) return "branch_limit";
+        return null;
+    }
+
     public string CreateInvite(string? issuedBy, MemberRole role)
     {
         // Always with a digit: the engine tells a code from a word ("JOIN K7Q2M9XD4P" vs "join us") by it.
@@ -48,10 +78,12 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
         do code = RandomNumberGenerator.GetString(CodeAlphabet, 10);
         while (!code.Any(char.IsAsciiDigit) || !code.Any(char.IsAsciiLetter));
         var now = time.GetUtcNow().UtcDateTime;
+        var issuer = issuedBy is null ? null : store.Members.FindById(issuedBy);
         store.Invites.Insert(new InviteDoc
         {
             Id = store.Protector.Hash(InvitePurpose, code),
             IssuedBy = issuedBy,
+            BranchId = issuer is { Role: MemberRole.Member } ? BranchOf(issuer) : null,
             Role = role,
             CreatedAt = now,
             ExpiresAt = now.AddDays(options.Value.Invites.ValidDays),
@@ -95,9 +127,12 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
         var invite = FindValidInvite(code);
         if (invite is null || Address(urn) is not null) return null;
         var now = time.GetUtcNow().UtcDateTime;
+        var inviter = invite.IssuedBy is null ? null : store.Members.FindById(invite.IssuedBy);
+        var id = Guid.NewGuid().ToString("N");
         var member = new MemberDoc
         {
-            Id = Guid.NewGuid().ToString("N"),
+            Id = id,
+            BranchId = inviter is { Role: MemberRole.Member } && invite.Role == MemberRole.Member ? BranchOf(inviter) : id,
             PseudonymEnc = store.Protector.Protect(PseudonymPurpose, details.Pseudonym),
             Language = details.Language,
             Departement = details.Departement,

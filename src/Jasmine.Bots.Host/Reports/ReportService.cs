@@ -101,9 +101,9 @@ public sealed class ReportService(JasmineStore store, ProfileService profiles, T
 
     public ReportDoc? FindByReference(string reference) => store.Reports.FindOne(r => r.Reference == reference.Trim().ToUpperInvariant());
 
-    public string? FreeText(ReportDoc report) => store.Protector.UnprotectOrNull(FreeTextPurpose, report.FreeTextEnc);
-    public string? Town(ReportDoc report) => store.Protector.UnprotectOrNull(TownPurpose, report.TownEnc);
-    public string? Description(ReportDoc report) => store.Protector.UnprotectOrNull(DescriptionPurpose, report.DescriptionEnc);
-    public string? ContactHow(ReportDoc report) => store.Protector.UnprotectOrNull(ContactPurpose, report.ContactHowEnc);
-    public string? ContactWhen(ReportDoc report) => store.Protector.UnprotectOrNull(ContactPurpose, report.ContactWhenEnc);
+    public string? FreeText(ReportDoc report) => Text.BidiControls.StripOrNull(store.Protector.UnprotectOrNull(FreeTextPurpose, report.FreeTextEnc));
+    public string? Town(ReportDoc report) => Text.BidiControls.StripOrNull(store.Protector.UnprotectOrNull(TownPurpose, report.TownEnc));
+    public string? Description(ReportDoc report) => Text.BidiControls.StripOrNull(store.Protector.UnprotectOrNull(DescriptionPurpose, report.DescriptionEnc));
+    public string? ContactHow(ReportDoc report) => Text.BidiControls.StripOrNull(store.Protector.UnprotectOrNull(ContactPurpose, report.ContactHowEnc));
+    public string? ContactWhen(ReportDoc report) => Text.BidiControls.StripOrNull(store.Protector.UnprotectOrNull(ContactPurpose, report.ContactWhenEnc));
 }

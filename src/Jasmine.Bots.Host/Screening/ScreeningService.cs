@@ -2,6 +2,7 @@ using Jasmine.Bots.Domain;
 using Jasmine.Bots.Identifiers;
 using Jasmine.Bots.Profiles;
 using Jasmine.Bots.Storage;
+using Jasmine.Bots.Members;
 using Microsoft.Extensions.Options;
 
 namespace Jasmine.Bots.Screening;
@@ -9,24 +10,14 @@ namespace Jasmine.Bots.Screening;
 /// <summary>What a look-up found. <see cref="Classification"/> is null when nothing is known.</summary>
 public sealed record ScreeningResult(Identifier Identifier, Classification? Classification, IReadOnlyList<string> Categories, DateTime? LastReportAt);
 
-public sealed class ScreeningService(JasmineStore store, ProfileService profiles, ScreeningIndex index, IOptions<JasmineOptions> options, TimeProvider time)
+public sealed class ScreeningService(JasmineStore store, ProfileService profiles, ScreeningIndex index, ScreeningAllowance allowance, MemberService members, TimeProvider time)
 {
-    // Kept in memory only: a trace of who screened how much is not worth a write per message, nor worth keeping.
-    // A restart resets the allowance, which costs an enumerator one hour at most.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
-    private long _hour;
-
-    /// <summary>Counts look-ups against her hourly allowance; false when she has used it up.</summary>
+    /// <summary>Counts look-ups against her own hourly allowance and her referral branch's; false when either is used up.</summary>
     public bool TryConsume(string memberId, int count)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        var hour = now.Ticks / TimeSpan.TicksPerHour;
-        if (Interlocked.Exchange(ref _hour, hour) != hour) _counts.Clear();
-        var limit = options.Value.Screening.PerHour;
-        var granted = false;
-        _counts.AddOrUpdate(memberId, _ => { granted = count <= limit; return granted ? count : 0; },
-            (_, used) => { granted = used + count <= limit; return granted ? used + count : used; });
-        return granted;
+        var member = members.Find(memberId);
+        var branch = member is null ? memberId : members.BranchOf(member);
+        return allowance.TryConsume(memberId, branch, count, time.GetUtcNow().UtcDateTime);
     }
 
     public ScreeningResult Screen(Identifier identifier)

@@ -44,6 +44,7 @@ public static class SecurityExtensions
                 else throw new InvalidOperationException("Jasmine:KnownProxies holds an entry that is neither an IP address nor a network (CIDR).");
             }
         });
+        builder.Services.AddHostedService<SecurityRetention>();
         builder.Services.AddHsts(o =>
         {
             o.MaxAge = TimeSpan.FromDays(365);

@@ -43,14 +43,14 @@ public sealed class Moderation(
     public ReportDoc? Report(string reference) => reports.FindByReference(reference);
 
     public ReportView View(ReportDoc r) => new(r, Reveal(r.Identifiers), reports.Town(r), reports.Description(r), reports.FreeText(r),
-        store.Protector.UnprotectOrNull(ReportService.OtherPurpose, r.OtherCategoryEnc), IsSevere(r));
+        Text.BidiControls.StripOrNull(store.Protector.UnprotectOrNull(ReportService.OtherPurpose, r.OtherCategoryEnc)), IsSevere(r));
 
     public ProfileView? Profile(string profileId)
     {
         var p = profiles.Get(profileId);
         if (p is null) return null;
         var list = store.Reports.Find(r => r.ProfileId == p.Id).OrderByDescending(r => r.CreatedAt).ToList();
-        return new ProfileView(p, Reveal(p.Identifiers), store.Protector.UnprotectOrNull(NotePurpose, p.PublicNoteEnc), list);
+        return new ProfileView(p, Reveal(p.Identifiers), Text.BidiControls.StripOrNull(store.Protector.UnprotectOrNull(NotePurpose, p.PublicNoteEnc)), list);
     }
 
     /// <summary>Read exactly as screening reads it: extracted from text, else taken as a name or handle.</summary>

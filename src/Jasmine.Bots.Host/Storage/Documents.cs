@@ -16,6 +16,11 @@ public sealed class MemberDoc
     public MemberRole Role { get; set; }
     public MemberStatus Status { get; set; }
     public string? InvitedBy { get; set; }
+    /// <summary>
+    /// The referral branch she belongs to: the member at the top of the chain of members who invited each other
+    /// (staff and organisations start a branch). A whole branch shares one look-up and invite budget.
+    /// </summary>
+    public string? BranchId { get; set; }
     public DateTime JoinedAt { get; set; }
     public WarningScope Warnings { get; set; } = WarningScope.Departement;
     public bool Discreet { get; set; } = true;
@@ -39,6 +44,8 @@ public sealed class InviteDoc
     /// <summary>Keyed hash of the code: a stolen database does not yield usable codes.</summary>
     [BsonId] public string Id { get; set; } = "";
     public string? IssuedBy { get; set; }
+    /// <summary>The issuer's referral branch, so a branch's codes per day are counted with one query.</summary>
+    public string? BranchId { get; set; }
     public MemberRole Role { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime ExpiresAt { get; set; }

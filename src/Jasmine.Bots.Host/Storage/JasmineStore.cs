@@ -11,7 +11,7 @@ public sealed class JasmineStore : IDisposable
     public JasmineStore(string path, FieldProtector protector)
     {
         Protector = protector;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        FileModes.SecureDataDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var mapper = new BsonMapper { EnumAsInteger = false };
         // The screening index is read first, by a short-lived instance: a scan of every profile fills LiteDB's page
         // cache, which it never gives back; closing that instance returns the memory before the host starts.

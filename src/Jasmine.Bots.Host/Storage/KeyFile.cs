@@ -14,9 +14,20 @@ public static class KeyFile
             return key;
         }
         var path = options.DataPath("jasmine.key");
-        if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        FileModes.SecureDataDirectory(Path.GetDirectoryName(path)!);
+        if (File.Exists(path) || Directory.Exists(path))
+        {
+            try { return Convert.FromBase64String(File.ReadAllText(path).Trim()); }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                throw new DataAccessException($"Cannot read the key file {path}: {FileModes.Reason(e)}. Run as the user that owns the data directory, or set Jasmine:MasterKey.", e);
+            }
+            catch (FormatException e)
+            {
+                throw new DataAccessException($"The key file {path} is not a base64 key.", e);
+            }
+        }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var created = FieldProtector.NewMasterKey();
         // Created with 0600 from the start: there is no moment when another user could read it.
         var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };

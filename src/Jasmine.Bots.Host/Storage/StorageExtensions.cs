@@ -31,6 +31,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton(sp => new IdentifierParser(sp.GetRequiredService<IOptions<JasmineOptions>>().Value.DefaultRegion));
         builder.Services.AddSingleton<MemberService>();
         builder.Services.AddSingleton<ProfileService>();
+        builder.Services.AddSingleton<ScreeningAllowance>();
         builder.Services.AddSingleton<ScreeningService>();
         builder.Services.AddSingleton<ScreeningIndex>();
         return builder;
