@@ -37,7 +37,7 @@ public static class SecurityExtensions
             // Only the proxies named in configuration are believed; without any, forwarded headers are ignored.
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
-            foreach (var proxy in proxies)
+            foreach (var proxy in proxies.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()))
             {
                 if (IPAddress.TryParse(proxy, out var ip)) o.KnownProxies.Add(ip);
                 else if (System.Net.IPNetwork.TryParse(proxy, out var network)) o.KnownIPNetworks.Add(network);
