@@ -24,17 +24,42 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
         await gate.WaitAsync(ct);
         try
         {
-            return store.InTransaction(() =>
+            try
             {
-                var outcome = Handle(urn, input);
-                withinTurn?.Invoke(outcome);
-                return outcome;
-            });
+                return store.InTransaction(() =>
+                {
+                    var outcome = Handle(urn, input);
+                    withinTurn?.Invoke(outcome);
+                    return outcome;
+                });
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Never log what she wrote: the type and the place are enough to find the bug.
+                logger.LogError("Turn failed with {ExceptionType} at {Site}", e.GetType().Name, e.TargetSite?.Name);
+                // The turn's transaction was rolled back whole (a half-saved report, a case opened before the failure:
+                // nothing of it stays), so the store is exactly as before her message and sending it again is safe.
+                // She still gets the kind answer, queued and recorded in a transaction of its own.
+                return store.InTransaction(() =>
+                {
+                    var outcome = Failed(urn);
+                    withinTurn?.Invoke(outcome);
+                    return outcome;
+                });
+            }
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    /// <summary>The answer to a turn that failed: her language, her member id, and nothing written but the reply.</summary>
+    private TurnOutcome Failed(string urn)
+    {
+        var member = members.FindByAddress(urn);
+        var language = conversations.Load(urn)?.Language ?? member?.Language ?? "fr";
+        return new TurnOutcome([new Reply(engine.Locales[language].Get("error.generic"))], language, member?.Id);
     }
 
     private TurnOutcome Handle(string urn, Inbound input)
@@ -50,28 +75,17 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
 
         IReadOnlyList<Reply> replies;
         var memberId = member?.Id;
-        try
+        var intercepted = interceptors.Select(i => i.TryHandle(urn, input, state)).FirstOrDefault(r => r is not null);
+        if (intercepted is not null)
         {
-            var intercepted = interceptors.Select(i => i.TryHandle(urn, input, state)).FirstOrDefault(r => r is not null);
-            if (intercepted is not null)
-            {
-                replies = ConversationEngine.Merge(intercepted);
-                state.UpdatedAt = now;
-            }
-            else
-            {
-                var result = engine.Run(state, input, host, member?.Id, urn, now);
-                replies = result.Replies;
-                memberId = result.MemberId;
-            }
+            replies = ConversationEngine.Merge(intercepted);
+            state.UpdatedAt = now;
         }
-        catch (Exception e)
+        else
         {
-            // Never leave her without an answer; never log what she wrote.
-            logger.LogError("Turn failed with {ExceptionType} at {Site}", e.GetType().Name, e.TargetSite?.Name);
-            // Back to where she was before this message: what she had filled in stays, as the answer promises.
-            state = conversations.Load(urn) ?? new ConversationState { Language = member?.Language ?? "fr", UpdatedAt = now };
-            replies = [new Reply(engine.Locales[state.Language].Get("error.generic"))];
+            var result = engine.Run(state, input, host, member?.Id, urn, now);
+            replies = result.Replies;
+            memberId = result.MemberId;
         }
 
         // A stranger who is not in the middle of joining leaves nothing behind.
