@@ -82,7 +82,13 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         var state = ctx.State;
         var input = ctx.Input;
 
-        if (MatchGlobal(input.Text) is { } global)
+        if (IsDistress(input.Text))
+        {
+            Distress(ctx, host);
+            return;
+        }
+
+        if (MatchGlobal(input.Text, ExpectsFreeText(ctx)) is { } global)
         {
             state.Reset();
             if (global.Word.Argument is { } argName && global.Argument is { } arg) state.Set(argName, arg);
@@ -147,7 +153,43 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         }
     }
 
-    private (GlobalWord Word, string? Argument)? MatchGlobal(string text)
+    /// <summary>A cry for help is the whole message: "au secours", "ajută-mă", "救命" (folded, in any language).</summary>
+    private bool IsDistress(string text)
+    {
+        if (flows.Globals.Distress is not { } key || text.Length == 0 || text.Length > 80) return false;
+        var folded = TextFolding.Fold(text);
+        return folded.Length > 0 && locales.All.Any(l => l.Keywords(key).Contains(folded));
+    }
+
+    /// <summary>
+    /// Emergency numbers and the on-call team first, whatever she was doing; then, in a flow, where she was is kept:
+    /// a free-text question takes her words as its answer (a message to the team must not be swallowed), any other
+    /// question is asked again. Outside a flow the usage help follows.
+    /// </summary>
+    private void Distress(TurnContext ctx, IFlowHost host)
+    {
+        ctx.Say("distress.text");
+        var state = ctx.State;
+        if (state.InFlow && ctx.Now - state.UpdatedAt > _options.DiscardAfter) state.Reset();
+        if (state.InFlow && Current(state) is { Ask: not null } waiting)
+        {
+            state.Remove(ResumeFlag);
+            if (IsFreeText(waiting)) { Answer(ctx, host, waiting); return; }
+            ctx.Say("distress.kept");
+            ctx.Add(new Reply(ctx.Text(waiting.Ask), ChoicesOf(ctx, host, waiting)));
+            return;
+        }
+        ctx.Say("help.text");
+    }
+
+    private bool IsFreeText(StepDefinition step) => step.Input is { } parser && flows.Globals.FreeText.Contains(parser);
+
+    // A question waiting for her own words, and recent enough that her message will be read as its answer.
+    private bool ExpectsFreeText(TurnContext ctx) =>
+        ctx.State.InFlow && ctx.State.Get(ResumeFlag) is null && ctx.Now - ctx.State.UpdatedAt <= _options.ResumePromptAfter
+        && Current(ctx.State) is { Ask: not null } step && IsFreeText(step);
+
+    private (GlobalWord Word, string? Argument)? MatchGlobal(string text, bool freeText)
     {
         if (text.Length == 0 || text.Length > 80) return null;
         var folded = TextFolding.Fold(text);
@@ -164,6 +206,8 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
             var command = head.Split('@')[0].ToLowerInvariant();
             if (word.Commands.Contains(command, StringComparer.OrdinalIgnoreCase) && (word.Argument is null) == (argument is null) && (argument is null || IsCodeLike(argument)))
                 return (word, argument);
+            // While she is writing her own words, a word like "santé" or "report" is part of her answer.
+            if (freeText && !word.DuringText) continue;
             foreach (var locale in locales.All)
             {
                 foreach (var w in locale.Keywords(word.Words))
@@ -171,6 +215,10 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
                     if (word.Argument is null && folded == w) return (word, null);
                     // The argument must look like a code (one token, letters and digits): "code postal 13001" is not a join.
                     if (word.Argument is not null && argument is not null && IsCodeLike(argument) && TextFolding.Fold(head) == w) return (word, argument);
+                    // Chinese (and any script written without spaces) glues the code to the word: "加入K7Q2M9XD4P".
+                    if (word.Argument is not null && argument is null && !w.Any(char.IsAsciiLetterOrDigit) && head.StartsWith(w, StringComparison.Ordinal)
+                        && head[w.Length..] is { Length: > 0 } glued && IsCodeLike(glued))
+                        return (word, glued);
                 }
             }
         }
