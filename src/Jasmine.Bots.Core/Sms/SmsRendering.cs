@@ -39,7 +39,8 @@ public static class SmsRendering
         var sb = new StringBuilder(text.Length);
         foreach (var c in text)
         {
-            if (SmsSegments.IsGsm7(c.ToString())) { sb.Append(c); continue; }
+            // Half of an emoji has no plain form; the whole message stays as written (it cannot be GSM-7).
+            if (SmsSegments.IsGsm7(c.ToString()) || char.IsSurrogate(c)) { sb.Append(c); continue; }
             sb.Append(c switch
             {
                 'œ' => "oe", 'Œ' => "OE", 'ç' => "c",

@@ -8,8 +8,9 @@ namespace Jasmine.Bots.Tests.Languages;
 
 /// <summary>
 /// The texts that matter most when she is about to meet a client, and the ones sent on our own initiative, cost the
-/// fewest SMS their script allows: one segment for the neutral first line, two for a screening result and for a
-/// push warning with the way to wipe it (a Cyrillic or Arabic segment holds 70 characters, a Latin one 160).
+/// fewest SMS their script allows: one segment for the neutral first line; a screening result in one GSM-7 segment
+/// or two UCS-2 ones (two for "not signaled", which carries a tip); a push warning with the way to wipe it in two
+/// GSM-7 segments or three UCS-2 ones (it names the area, the identifier, the categories and what to do).
 /// </summary>
 public sealed class SafetySegmentsTests(ITestOutputHelper output)
 {
@@ -33,6 +34,7 @@ public sealed class SafetySegmentsTests(ITestOutputHelper output)
             var args = SampleTexts.Args(locale);
             // One category, as most results carry; the longest tip for "not signaled".
             args["categories"] = locale.Get("category.sexual-aggression");
+            args["identifiers"] = SampleTexts.Phone;
             args["tip"] = Enumerable.Range(1, 5).Select(i => locale.Get($"tip.{i}")).MaxBy(t => t.Length)!;
             var counts = new List<string>();
             void Check(string name, string text, int bound)
@@ -42,9 +44,11 @@ public sealed class SafetySegmentsTests(ITestOutputHelper output)
                 if (segments > bound) failures.Add($"{locale.Language} {name}: {segments} segments (at most {bound}): {text}");
             }
             Check("notice.neutral", locale.Get("notice.neutral"), 1);
-            foreach (var key in Results) Check(key[14..], Locales.Format(locale.Get(key), args), 2);
+            // A Latin segment holds 160 characters, a Cyrillic, Chinese or Arabic one 70 (67 once split).
+            var gsm = SmsSegments.IsGsm7(SmsRendering.Prepare(locale.Get("screen.result.risky"), locale.Language));
+            foreach (var key in Results) Check(key[14..], Locales.Format(locale.Get(key), args), key.EndsWith("not_signaled", StringComparison.Ordinal) ? 2 : gsm ? 1 : 2);
             // As WarningsService sends it: the warning, then how to wipe it.
-            foreach (var key in Warnings) Check(key, Locales.Format(locale.Get(key), args) + "\n" + locale.Get("wipe.hint"), 2);
+            foreach (var key in Warnings) Check(key, Locales.Format(locale.Get(key), args) + "\n" + locale.Get("wipe.hint"), gsm ? 2 : 3);
             output.WriteLine($"{locale.Language}: {string.Join(" ", counts)}");
         }
         Assert.True(failures.Count == 0, string.Join('\n', failures));
