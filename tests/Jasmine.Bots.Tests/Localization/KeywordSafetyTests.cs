@@ -119,6 +119,16 @@ public sealed partial class KeywordSafetyTests
                      from t in l.Texts where t.Key.StartsWith("keywords.", StringComparison.Ordinal) && t.Key != distressKey
                      from w in l.Keywords(t.Key) select (l.Language, t.Key, Word: w);
         var clashes = others.Join(distress, o => o.Word, d => d.Word, (o, d) => $"'{d.Word}' ({d.Language}) is also {o.Language} {o.Key}").ToList();
+        // Nor a button: a tapped choice sends its value ("emergency" is the kind of service she picks), and she may type its label.
+        var words = distress.Select(d => d.Word).ToHashSet();
+        foreach (var flow in Flows.Flows.Values)
+            foreach (var (id, step) in flow.Steps)
+                foreach (var choice in step.Choices ?? [])
+                {
+                    if (words.Contains(TextFolding.Fold(choice.Value))) clashes.Add($"{flow.Id}.{id}: value '{choice.Value}' is a cry for help");
+                    foreach (var l in All.All.Where(l => words.Contains(TextFolding.Fold(l.Get(choice.Label)))))
+                        clashes.Add($"{flow.Id}.{id}: {l.Language} label '{l.Get(choice.Label)}' is a cry for help");
+                }
         Assert.True(clashes.Count == 0, string.Join('\n', clashes));
     }
 
