@@ -329,7 +329,7 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         return parser switch
         {
             "text" => text.Length > 0 ? ParseResult.Success(text) : ParseResult.Fail(),
-            "optional-text" => ParseResult.Success(text),
+            "optional-text" or "anything" => ParseResult.Success(text),
             _ => host.Parse(parser, ctx),
         };
     }

@@ -123,5 +123,6 @@ public sealed class FlowSet
         return problems;
     }
 
-    public static readonly IReadOnlySet<string> BuiltInParsers = new HashSet<string> { "text", "optional-text" };
+    // "anything" takes whatever comes, like optional-text, but is not her own words: global words still work there.
+    public static readonly IReadOnlySet<string> BuiltInParsers = new HashSet<string> { "text", "optional-text", "anything" };
 }
