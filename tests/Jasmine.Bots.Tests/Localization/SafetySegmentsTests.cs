@@ -1,3 +1,4 @@
+using Jasmine.Bots.Conversations;
 using Jasmine.Bots.Localization;
 using Jasmine.Bots.Sms;
 using Jasmine.Bots.Tests.Conversations;
@@ -8,9 +9,10 @@ namespace Jasmine.Bots.Tests.Languages;
 
 /// <summary>
 /// The texts that matter most when she is about to meet a client, and the ones sent on our own initiative, cost the
-/// fewest SMS their script allows: one segment for the neutral first line; a screening result in one GSM-7 segment
-/// or two UCS-2 ones (two for "not signaled", which carries a tip); a push warning with the way to wipe it in two
-/// GSM-7 segments or three UCS-2 ones (it names the area, the identifier, the categories and what to do).
+/// fewest SMS their script allows: one segment for the neutral first line (with its Show choice); a screening result
+/// in one GSM-7 segment or two UCS-2 ones (two for "not signaled", which carries a tip); a push warning with the way
+/// to wipe it, in direct mode behind the neutral line, in two GSM-7 segments or three UCS-2 ones (it names the area,
+/// the identifier, the categories and what to do). Before: up to four segments in Cyrillic.
 /// </summary>
 public sealed class SafetySegmentsTests(ITestOutputHelper output)
 {
@@ -44,11 +46,20 @@ public sealed class SafetySegmentsTests(ITestOutputHelper output)
                 if (segments > bound) failures.Add($"{locale.Language} {name}: {segments} segments (at most {bound}): {text}");
             }
             Check("notice.neutral", locale.Get("notice.neutral"), 1);
+            // Discreet mode, as Notifier sends it: the neutral line and its Show choice, in one segment.
+            Check("discreet", SmsRendering.WithNumberedChoices(new Reply(locale.Get("notice.neutral"), [new Choice(locale.Get("notice.show"), "show:x")])), 1);
             // A Latin segment holds 160 characters, a Cyrillic, Chinese or Arabic one 70 (67 once split).
             var gsm = SmsSegments.IsGsm7(SmsRendering.Prepare(locale.Get("screen.result.risky"), locale.Language));
             foreach (var key in Results) Check(key[14..], Locales.Format(locale.Get(key), args), key.EndsWith("not_signaled", StringComparison.Ordinal) ? 2 : gsm ? 1 : 2);
             // As WarningsService sends it: the warning, then how to wipe it.
             foreach (var key in Warnings) Check(key, Locales.Format(locale.Get(key), args) + "\n" + locale.Get("wipe.hint"), gsm ? 2 : 3);
+            // Direct mode, as Notifier sends it: the neutral line, the warning with its wipe hint, and the Wipe choice.
+            foreach (var key in Warnings)
+            {
+                var warning = Locales.Format(locale.Get(key), args) + "\n" + locale.Get("wipe.hint");
+                var direct = new Reply(locale.Get("notice.neutral") + "\n\n" + warning, [new Choice(locale.Get("wipe.button"), "wipe")]);
+                Check("direct " + key, SmsRendering.WithNumberedChoices(direct), gsm ? 2 : 3);
+            }
             output.WriteLine($"{locale.Language}: {string.Join(" ", counts)}");
         }
         Assert.True(failures.Count == 0, string.Join('\n', failures));
