@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Jasmine.Bots.Conversations;
 using Jasmine.Bots.Localization;
 using Jasmine.Bots.Tests.Conversations;
-using Jasmine.Bots.Tests.Help;
+using Jasmine.Bots.Tests.Telegram;
 using Jasmine.Bots.Tests.Support;
 using Xunit.Abstractions;
 
@@ -78,7 +78,7 @@ public sealed partial class RightToLeftNumbersTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task An_arabic_screening_answer_shows_the_clients_number_in_order_on_the_try_it_page_and_on_telegram()
+    public async Task An_arabic_screening_answer_shows_the_clients_number_in_order_on_the_try_it_page()
     {
         using var host = new JasmineFactory();
         var chat = host.Chat("ar-bidi");
@@ -88,13 +88,27 @@ public sealed partial class RightToLeftNumbersTests(ITestOutputHelper output)
         output.WriteLine(line);
         Assert.Contains(BidiIsolation.Pdi, line);
         Assert.Contains("6 12 34 56 78", UnicodeBidi.Visual(line));
+        Assert.Empty(Misordered(line, null));
         Assert.Empty(Misordered(line, 1));
+    }
 
-        var telegram = new Turns(host, "telegram:777001");
-        await telegram.Join("ar");
-        await telegram.Say("06 12 34 56 78");
-        var reply = telegram.LastText.Split('\n').First(l => l.Contains("56 78", StringComparison.Ordinal));
-        Assert.Empty(Misordered(reply, null));
-        Assert.Empty(Misordered(reply, 1));
+    [Fact]
+    public async Task An_arabic_screening_answer_reaches_telegram_with_the_number_isolated_and_in_order()
+    {
+        await using var t = await TelegramTestHost.StartAsync();
+        const long chat = 424242777;
+        await t.SayAsync(chat, "/start " + t.Host.NewInvite());
+        await t.TapAsync(chat, "العربية");
+        await t.SayAsync(chat, "1");
+        await t.SayAsync(chat, "Lili");
+        await t.SayAsync(chat, "75");
+        await t.AdminAsync("classify", "+33612345678", "very-dangerous");
+        var answer = TelegramTestHost.Texts(await t.SayAsync(chat, "06 12 34 56 78"));
+        var line = answer.Split('\n').First(l => l.Contains("56 78", StringComparison.Ordinal));
+        output.WriteLine(line);
+        Assert.Contains("خطير جدا", line);
+        Assert.Contains($"{BidiIsolation.Lri}+33 6 12 34 56 78{BidiIsolation.Pdi}", line);
+        Assert.Empty(Misordered(line, null));
+        Assert.Empty(Misordered(line, 1));
     }
 }
