@@ -82,10 +82,16 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         var state = ctx.State;
         var input = ctx.Input;
 
-        if (IsDistress(input.Text))
+        switch (Cry(input.Text))
         {
-            Distress(ctx, host);
-            return;
+            case CryForHelp.Whole:
+                Distress(ctx, host);
+                return;
+            case CryForHelp.Within:
+                // "au secours il est devant chez moi": the numbers first, then the message is read as usual
+                // (a number in it is still screened, an answer is still an answer).
+                ctx.Say("distress.text");
+                break;
         }
 
         if (MatchGlobal(input.Text, ExpectsFreeText(ctx)) is { } global)
@@ -154,12 +160,27 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
     }
 
     /// <summary>A cry for help is the whole message: "au secours", "ajută-mă", "救命" (folded, in any language).</summary>
-    private bool IsDistress(string text)
+    private enum CryForHelp { None, Whole, Within }
+
+    /// <summary>
+    /// A cry for help ("au secours", "ajută-mă", "救命", folded, in any language): the whole message, or within a short
+    /// one (at most eight words), as whole words, or anywhere for scripts written without spaces.
+    /// </summary>
+    private CryForHelp Cry(string text)
     {
-        if (flows.Globals.Distress is not { } key || text.Length == 0 || text.Length > 80) return false;
+        if (flows.Globals.Distress is not { } key || text.Length == 0 || text.Length > 120) return CryForHelp.None;
         var folded = TextFolding.Fold(text);
-        return folded.Length > 0 && locales.All.Any(l => l.Keywords(key).Contains(folded));
+        if (folded.Length == 0) return CryForHelp.None;
+        var phrases = locales.All.SelectMany(l => l.Keywords(key)).ToList();
+        if (phrases.Contains(folded)) return CryForHelp.Whole;
+        if (folded.Count(c => c == ' ') >= 8) return CryForHelp.None;
+        var spaced = " " + folded + " ";
+        return phrases.Any(p => WrittenWithoutSpaces(p) ? folded.Contains(p, StringComparison.Ordinal) : spaced.Contains(" " + p + " ", StringComparison.Ordinal))
+            ? CryForHelp.Within : CryForHelp.None;
     }
+
+    private static bool WrittenWithoutSpaces(string phrase) =>
+        phrase.Any(c => c is >= '　' and <= '鿿' or >= '가' and <= '힯' or >= '豈' and <= '﫿');
 
     /// <summary>
     /// Emergency numbers and the on-call team first, whatever she was doing; then, in a flow, where she was is kept:

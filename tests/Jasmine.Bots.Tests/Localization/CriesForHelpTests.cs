@@ -110,6 +110,24 @@ public sealed class CriesForHelpTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cry_for_help_inside_a_short_message_gives_the_numbers_and_the_rest_is_still_read()
+    {
+        var chat = _host.Chat("fr-cry-within");
+        await chat.Join(_host.NewInvite(), "Français");
+        await chat.Send("au secours il est devant chez moi");
+        ExpectEmergencyNumbers(chat);
+        // A number in the same message is still screened.
+        await chat.Send("au secours 06 12 34 56 78");
+        ExpectEmergencyNumbers(chat);
+        chat.Expect("+33 6 12 34 56 78 : pas signalé");
+        // Chinese is written without spaces.
+        var zh = _host.Chat("zh-cry-within");
+        await zh.Join(_host.NewInvite(), "中文");
+        await zh.Send("救命啊他在门口");
+        ExpectEmergencyNumbers(zh);
+    }
+
+    [Fact]
     public async Task The_chinese_join_word_works_without_a_space()
     {
         var code = _host.NewInvite();
