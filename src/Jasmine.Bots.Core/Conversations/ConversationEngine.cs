@@ -159,7 +159,6 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         }
     }
 
-    /// <summary>A cry for help is the whole message: "au secours", "ajută-mă", "救命" (folded, in any language).</summary>
     private enum CryForHelp { None, Whole, Within }
 
     /// <summary>
@@ -179,8 +178,9 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
             ? CryForHelp.Within : CryForHelp.None;
     }
 
+    // CJK punctuation and ideographs, Hangul, compatibility ideographs.
     private static bool WrittenWithoutSpaces(string phrase) =>
-        phrase.Any(c => c is >= '　' and <= '鿿' or >= '가' and <= '힯' or >= '豈' and <= '﫿');
+        phrase.Any(c => c is >= '\u3000' and <= '\u9FFF' or >= '\uAC00' and <= '\uD7AF' or >= '\uF900' and <= '\uFAFF');
 
     /// <summary>
     /// Emergency numbers and the on-call team first, whatever she was doing; then, in a flow, where she was is kept:
