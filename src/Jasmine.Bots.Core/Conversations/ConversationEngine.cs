@@ -82,7 +82,19 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         var state = ctx.State;
         var input = ctx.Input;
 
-        if (MatchGlobal(input.Text) is { } global)
+        switch (Cry(input.Text))
+        {
+            case CryForHelp.Whole:
+                Distress(ctx, host);
+                return;
+            case CryForHelp.Within:
+                // "au secours il est devant chez moi": the numbers first, then the message is read as usual
+                // (a number in it is still screened, an answer is still an answer).
+                ctx.Say("distress.text");
+                break;
+        }
+
+        if (MatchGlobal(input.Text, ExpectsFreeText(ctx)) is { } global)
         {
             state.Reset();
             if (global.Word.Argument is { } argName && global.Argument is { } arg) state.Set(argName, arg);
@@ -147,7 +159,58 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         }
     }
 
-    private (GlobalWord Word, string? Argument)? MatchGlobal(string text)
+    private enum CryForHelp { None, Whole, Within }
+
+    /// <summary>
+    /// A cry for help ("au secours", "ajută-mă", "救命", folded, in any language): the whole message, or within a short
+    /// one (at most eight words), as whole words, or anywhere for scripts written without spaces.
+    /// </summary>
+    private CryForHelp Cry(string text)
+    {
+        if (flows.Globals.Distress is not { } key || text.Length == 0 || text.Length > 120) return CryForHelp.None;
+        var folded = TextFolding.Fold(text);
+        if (folded.Length == 0) return CryForHelp.None;
+        var phrases = locales.All.SelectMany(l => l.Keywords(key)).ToList();
+        if (phrases.Contains(folded)) return CryForHelp.Whole;
+        if (folded.Count(c => c == ' ') >= 8) return CryForHelp.None;
+        var spaced = " " + folded + " ";
+        return phrases.Any(p => WrittenWithoutSpaces(p) ? folded.Contains(p, StringComparison.Ordinal) : spaced.Contains(" " + p + " ", StringComparison.Ordinal))
+            ? CryForHelp.Within : CryForHelp.None;
+    }
+
+    // CJK punctuation and ideographs, Hangul, compatibility ideographs.
+    private static bool WrittenWithoutSpaces(string phrase) =>
+        phrase.Any(c => c is >= '\u3000' and <= '\u9FFF' or >= '\uAC00' and <= '\uD7AF' or >= '\uF900' and <= '\uFAFF');
+
+    /// <summary>
+    /// Emergency numbers and the on-call team first, whatever she was doing; then, in a flow, where she was is kept:
+    /// a free-text question takes her words as its answer (a message to the team must not be swallowed), any other
+    /// question is asked again. Outside a flow the usage help follows.
+    /// </summary>
+    private void Distress(TurnContext ctx, IFlowHost host)
+    {
+        ctx.Say("distress.text");
+        var state = ctx.State;
+        if (state.InFlow && ctx.Now - state.UpdatedAt > _options.DiscardAfter) state.Reset();
+        if (state.InFlow && Current(state) is { Ask: not null } waiting)
+        {
+            state.Remove(ResumeFlag);
+            if (IsFreeText(waiting)) { Answer(ctx, host, waiting); return; }
+            ctx.Say("distress.kept");
+            ctx.Add(new Reply(ctx.Text(waiting.Ask), ChoicesOf(ctx, host, waiting)));
+            return;
+        }
+        ctx.Say("help.text");
+    }
+
+    private bool IsFreeText(StepDefinition step) => step.Input is { } parser && flows.Globals.FreeText.Contains(parser);
+
+    // A question waiting for her own words, and recent enough that her message will be read as its answer.
+    private bool ExpectsFreeText(TurnContext ctx) =>
+        ctx.State.InFlow && ctx.State.Get(ResumeFlag) is null && ctx.Now - ctx.State.UpdatedAt <= _options.ResumePromptAfter
+        && Current(ctx.State) is { Ask: not null } step && IsFreeText(step);
+
+    private (GlobalWord Word, string? Argument)? MatchGlobal(string text, bool freeText)
     {
         if (text.Length == 0 || text.Length > 80) return null;
         var folded = TextFolding.Fold(text);
@@ -164,6 +227,8 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
             var command = head.Split('@')[0].ToLowerInvariant();
             if (word.Commands.Contains(command, StringComparer.OrdinalIgnoreCase) && (word.Argument is null) == (argument is null) && (argument is null || IsCodeLike(argument)))
                 return (word, argument);
+            // While she is writing her own words, a word like "santé" or "report" is part of her answer.
+            if (freeText && !word.DuringText) continue;
             foreach (var locale in locales.All)
             {
                 foreach (var w in locale.Keywords(word.Words))
@@ -171,6 +236,10 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
                     if (word.Argument is null && folded == w) return (word, null);
                     // The argument must look like a code (one token, letters and digits): "code postal 13001" is not a join.
                     if (word.Argument is not null && argument is not null && IsCodeLike(argument) && TextFolding.Fold(head) == w) return (word, argument);
+                    // Chinese (and any script written without spaces) glues the code to the word: "加入K7Q2M9XD4P".
+                    if (word.Argument is not null && argument is null && !w.Any(char.IsAsciiLetterOrDigit) && head.StartsWith(w, StringComparison.Ordinal)
+                        && head[w.Length..] is { Length: > 0 } glued && IsCodeLike(glued))
+                        return (word, glued);
                 }
             }
         }
@@ -281,7 +350,7 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         return parser switch
         {
             "text" => text.Length > 0 ? ParseResult.Success(text) : ParseResult.Fail(),
-            "optional-text" => ParseResult.Success(text),
+            "optional-text" or "anything" => ParseResult.Success(text),
             _ => host.Parse(parser, ctx),
         };
     }

@@ -14,6 +14,11 @@ public sealed class GlobalWord
     public string Flow { get; set; } = "";
     /// <summary>When set, the word must be followed by one argument stored in this variable (JOIN CODE).</summary>
     public string? Argument { get; set; }
+    /// <summary>
+    /// Still a command while a free-text question is open. Only the ways out (cancel, menu, wipe, erase) are: any
+    /// other word typed there is her answer ("santé", "info", "report" are ordinary words in a story).
+    /// </summary>
+    public bool DuringText { get; set; }
 }
 
 public sealed class GlobalsDefinition
@@ -21,6 +26,10 @@ public sealed class GlobalsDefinition
     /// <summary>Flow that receives free text when no flow is waiting for an answer.</summary>
     public string Default { get; set; } = "home";
     public List<GlobalWord> Globals { get; set; } = [];
+    /// <summary>Text key of the cries for help ("au secours", "помогите"…): answered with the emergency numbers, never with the usage help.</summary>
+    public string? Distress { get; set; }
+    /// <summary>Parsers whose question expects her own words: there a global word is an answer, not a command.</summary>
+    public List<string> FreeText { get; set; } = [];
 }
 
 /// <summary>Every flow of <c>conversations/</c>, loaded and checked together: a broken flow stops the start-up.</summary>
@@ -87,6 +96,8 @@ public sealed class FlowSet
             Text("globals", g.Words);
             if (!Flows.ContainsKey(g.Flow)) problems.Add($"globals: unknown flow '{g.Flow}'");
         }
+        if (Globals.Distress is { } distress)
+            foreach (var key in new[] { distress, "distress.text", "distress.kept" }) Text("globals", key);
         foreach (var flow in Flows.Values)
         {
             if (!flow.Steps.ContainsKey(flow.Start)) problems.Add($"{flow.Id}: start step '{flow.Start}' does not exist");
@@ -112,5 +123,6 @@ public sealed class FlowSet
         return problems;
     }
 
-    public static readonly IReadOnlySet<string> BuiltInParsers = new HashSet<string> { "text", "optional-text" };
+    // "anything" takes whatever comes, like optional-text, but is not her own words: global words still work there.
+    public static readonly IReadOnlySet<string> BuiltInParsers = new HashSet<string> { "text", "optional-text", "anything" };
 }

@@ -11,7 +11,18 @@ public sealed class LocaleTexts(string language, string nativeName, FrozenDictio
     public string Language { get; } = language;
     public string NativeName { get; } = nativeName;
     public IReadOnlyDictionary<string, string> Texts { get; } = texts;
-    public CultureInfo Culture { get; } = CultureInfo.GetCultureInfo(language == "zh" ? "zh-Hans" : language);
+    public CultureInfo Culture { get; } = Gregorian(CultureInfo.GetCultureInfo(language == "zh" ? "zh-Hans" : language));
+
+    // Dates are always Gregorian: an Arabic culture may default to the Hijri calendar, and a report dated in
+    // another calendar than the team's would be wrong.
+    private static CultureInfo Gregorian(CultureInfo culture)
+    {
+        if (culture.DateTimeFormat.Calendar is GregorianCalendar) return culture;
+        if (culture.OptionalCalendars.OfType<GregorianCalendar>().FirstOrDefault() is not { } gregorian) return culture;
+        var copy = (CultureInfo)culture.Clone();
+        copy.DateTimeFormat.Calendar = gregorian;
+        return CultureInfo.ReadOnly(copy);
+    }
 
     public bool Has(string key) => texts.ContainsKey(key);
 
@@ -87,9 +98,15 @@ public sealed partial class Locales
     [GeneratedRegex(@"\{([a-z_]+)\}")]
     private static partial Regex PlaceholderPattern();
 
+    /// <summary>
+    /// Fills the placeholders. In a right-to-left text every value with a digit and every spaced number is wrapped
+    /// in a directional isolate (<see cref="BidiIsolation"/>), so that "+33 6 12 34 56 78" reads in its own order.
+    /// </summary>
     public static string Format(string template, IReadOnlyDictionary<string, string>? args)
     {
-        if (args is null || args.Count == 0) return template;
-        return PlaceholderPattern().Replace(template, m => args.TryGetValue(m.Groups[1].Value, out var v) ? v : m.Value);
+        var rtl = BidiIsolation.HasRightToLeft(template);
+        if (args is null || args.Count == 0) return rtl ? BidiIsolation.IsolateNumbers(template) : template;
+        var text = PlaceholderPattern().Replace(template, m => args.TryGetValue(m.Groups[1].Value, out var v) ? (rtl ? BidiIsolation.IsolateValue(v) : v) : m.Value);
+        return rtl ? BidiIsolation.IsolateNumbers(text) : text;
     }
 }

@@ -10,10 +10,6 @@ namespace Jasmine.Bots.Sms;
 /// </summary>
 public static class SmsRendering
 {
-    // Latin-script languages whose readers are used to texts without accents: folding á→a, ç→c, ș→s keeps the
-    // message in GSM-7 (160 characters a segment instead of 70). é è à ù ñ ü… are GSM-7 and stay.
-    private static readonly HashSet<string> FoldLatin = new(StringComparer.Ordinal) { "fr", "en", "es", "pt", "ro" };
-
     public static string Render(Reply reply, string language) => Prepare(WithNumberedChoices(reply), language);
 
     public static string WithNumberedChoices(Reply reply)
@@ -25,15 +21,26 @@ public static class SmsRendering
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The locales keep each language's real spelling; only here, for a basic phone, is what GSM-7 lacks folded
+    /// (ê→e, ç→c, œ→oe, ș→s, ’→', « »→"), and only when that makes the whole message GSM-7 at no more segments than
+    /// as written. é è à ù ñ ü are GSM-7 and stay; a Cyrillic, Chinese or Arabic text is sent exactly as written.
+    /// </summary>
     public static string Prepare(string text, string language)
     {
-        var friendly = SmsSegments.ToGsm7Friendly(text);
-        if (!FoldLatin.Contains(language) || SmsSegments.IsGsm7(friendly)) return friendly;
-        var sb = new StringBuilder(friendly.Length);
-        foreach (var c in friendly)
+        ArgumentNullException.ThrowIfNull(text);
+        if (SmsSegments.IsGsm7(text)) return text;
+        var folded = Fold(SmsSegments.ToGsm7Friendly(text));
+        return SmsSegments.IsGsm7(folded) && SmsSegments.Count(folded) <= SmsSegments.Count(text) ? folded : text;
+    }
+
+    private static string Fold(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var c in text)
         {
-            var s = c.ToString();
-            if (SmsSegments.IsGsm7(s)) { sb.Append(c); continue; }
+            // Half of an emoji has no plain form; the whole message stays as written (it cannot be GSM-7).
+            if (SmsSegments.IsGsm7(c.ToString()) || char.IsSurrogate(c)) { sb.Append(c); continue; }
             sb.Append(c switch
             {
                 'œ' => "oe", 'Œ' => "OE", 'ç' => "c",

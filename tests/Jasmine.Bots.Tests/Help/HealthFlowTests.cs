@@ -32,7 +32,7 @@ public sealed class HealthFlowTests(ITestOutputHelper output) : IDisposable
         await chat.Tap("Hier");
         chat.Expect("Quel contact");
         await chat.Send("1 4");
-        chat.Expect("Choisi : Penetration vaginale, Capote rompue ou retiree");
+        chat.Expect("Choisi : Penetration vaginale, Capote rompue, ou retiree sans ton accord");
         await chat.Tap("Valider");
         await chat.Tap("Douleur");
         await chat.Tap("Valider");

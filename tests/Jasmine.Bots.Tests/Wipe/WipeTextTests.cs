@@ -109,7 +109,8 @@ public sealed class WipeTextTests : IDisposable
         foreach (var channel in new[] { "telegram", "sms" })
         {
             Assert.Contains("Signal", en.Get("join.privacy." + channel));
-            Assert.Contains("free text empty", en.Get("join.privacy." + channel));
+            // It names the question she can skip ("in your own words"), not a "free text" she cannot link to any step.
+            Assert.Contains("in your own words", en.Get("join.privacy." + channel));
         }
     }
 }
