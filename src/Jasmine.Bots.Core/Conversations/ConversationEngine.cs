@@ -12,17 +12,24 @@ public sealed record EngineOptions
     public TimeSpan ResumePromptAfter { get; init; } = TimeSpan.FromHours(1);
     /// <summary>A flow left untouched this long is discarded (a half-filled report must not linger).</summary>
     public TimeSpan DiscardAfter { get; init; } = TimeSpan.FromDays(3);
-    /// <summary>Longest text accepted as an answer; longer is cut, never refused.</summary>
-    public int MaxTextLength { get; init; } = 2000;
+    /// <summary>Longest text kept from one message; she is told when more was sent.</summary>
+    public int MaxTextLength { get; init; } = 10_000;
+    /// <summary>Interruptions on top of each other kept at most (a loop of HELP must not grow the state forever).</summary>
+    public int StackLimit { get; init; } = 4;
 }
 
 /// <summary>
 /// The pure conversation engine: (flows, state, input) → (new state, replies). It never touches storage or a
-/// channel; whatever a step needs from the world goes through <see cref="IFlowHost"/>.
+/// channel; whatever a step needs from the world goes through <see cref="IFlowHost"/>. It knows no flow by name:
+/// what a flow is (a draft worth keeping, where it comes back to) is written in the flow itself.
 /// </summary>
 public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOptions? options = null)
 {
     private const string ResumeFlag = "_resume";
+    private const string PendingFlag = "_pending";
+    private const string PendingArgument = "_pending_arg";
+    private const string RevisingFlag = "_revising";
+    private const string AppendPrefix = "_append:";
     private readonly EngineOptions _options = options ?? new EngineOptions();
 
     public FlowSet Flows => flows;
@@ -34,18 +41,21 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
     /// <summary>One turn; also tells who is speaking at its end (a join creates a member, an erase removes one).</summary>
     public EngineResult Run(ConversationState state, Inbound input, IFlowHost host, string? memberId, string address, DateTimeOffset now)
     {
-        var ctx = new TurnContext(state, locales, input with { Text = Clean(input.Text) }, now) { MemberId = memberId, Address = address };
+        var (text, cut) = Clean(input.Text);
+        var ctx = new TurnContext(state, locales, input with { Text = text }, now) { MemberId = memberId, Address = address };
         try
         {
+            // Never silently: what was kept of a very long message is said first.
+            if (cut) ctx.Say("text.cut", new Dictionary<string, string> { ["kept"] = _options.MaxTextLength.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             Turn(ctx, host);
         }
         catch (FlowLoopException)
         {
-            state.Reset();
+            state.Clear();
             ctx.Say("error.generic");
         }
         state.UpdatedAt = now;
-        if (ctx.Replies.Count == 0) ctx.Say("help.short");
+        if (ctx.Replies.Count == 0 || (cut && ctx.Replies.Count == 1)) ctx.Say("help.short");
         return new EngineResult(Merge(ctx.Replies), ctx.MemberId);
     }
 
@@ -66,21 +76,34 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         return merged;
     }
 
-    private string Clean(string? text)
+    private (string Text, bool Cut) Clean(string? text)
     {
-        if (string.IsNullOrEmpty(text)) return "";
+        if (string.IsNullOrEmpty(text)) return ("", false);
         var cut = _options.MaxTextLength;
+        var tooLong = text.Length > cut && cut > 0;
         // Never cut between the two halves of an emoji: a lone surrogate makes string.Normalize (TextFolding) throw.
-        if (text.Length > cut && cut > 0 && char.IsHighSurrogate(text[cut - 1])) cut--;
-        var chars = text.Length > cut ? text[..cut] : text;
+        if (tooLong && char.IsHighSurrogate(text[cut - 1])) cut--;
+        var chars = tooLong ? text[..cut] : text;
         // Control characters other than line breaks carry nothing a person meant to say.
-        return new string(chars.Where(c => !char.IsControl(c) || c is '\n').ToArray()).Trim();
+        return (new string(chars.Where(c => !char.IsControl(c) || c is '\n').ToArray()).Trim(), tooLong);
     }
 
     private void Turn(TurnContext ctx, IFlowHost host)
     {
         var state = ctx.State;
         var input = ctx.Input;
+
+        if (state.InFlow && ctx.Now - state.UpdatedAt > _options.DiscardAfter)
+        {
+            state.Clear();
+            ctx.Say("resume.expired");
+        }
+        Migrate(ctx, host);
+
+        if (state.Get(PendingFlag) is { } pending)
+        {
+            if (HandleKeepOrDiscard(ctx, host, pending)) return;
+        }
 
         switch (Cry(input.Text))
         {
@@ -96,16 +119,8 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
 
         if (MatchGlobal(input.Text, ExpectsFreeText(ctx)) is { } global)
         {
-            state.Reset();
-            if (global.Word.Argument is { } argName && global.Argument is { } arg) state.Set(argName, arg);
-            Start(ctx, host, global.Word.Flow, input);
+            RunGlobal(ctx, host, global.Word, global.Argument);
             return;
-        }
-
-        if (state.InFlow && state.FlowStartedAt is { } started && ctx.Now - state.UpdatedAt > _options.DiscardAfter)
-        {
-            state.Reset();
-            ctx.Say("resume.expired");
         }
 
         if (state.InFlow && state.Get(ResumeFlag) is not null)
@@ -114,10 +129,15 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
             return;
         }
 
-        if (state.InFlow && ctx.Now - state.UpdatedAt > _options.ResumePromptAfter && Current(state) is { Ask: not null })
+        if (state.InFlow && ctx.Now - state.UpdatedAt > _options.ResumePromptAfter && Current(state) is { Ask: not null } idle)
         {
-            state.Set(ResumeFlag, "1");
-            ctx.Say("resume.ask", null, [ctx.Choice("resume.continue", "continue"), ctx.Choice("resume.restart", "restart"), ctx.Choice("choice.cancel", "cancel")]);
+            // A number sent after a gap is a look-up, not an answer to the resume question: screen it, then offer.
+            if (ScreenOnTopFits(ctx, host, idle))
+            {
+                Interrupt(ctx, host, flows.Globals.Screen!.Flow, resumeOffer: true);
+                return;
+            }
+            AskResume(ctx);
             return;
         }
 
@@ -128,14 +148,173 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         }
 
         state.Reset();
+        if (state.Stack.Count > 0 && ctx.Input.Text.Length == 0) { Return(ctx, host); return; }
+        // "I want to report a guy", outside any flow.
+        if (MatchIntent(input.Text) is { } wanted) { RunGlobal(ctx, host, wanted, null); return; }
         Start(ctx, host, flows.Globals.Default, input);
+    }
+
+    private void AskResume(TurnContext ctx)
+    {
+        ctx.State.Set(ResumeFlag, "1");
+        ctx.Say("resume.ask", null, [ctx.Choice("resume.continue", "continue"), ctx.Choice("resume.restart", "restart"), ctx.Choice("choice.cancel", "cancel")]);
+    }
+
+    /// <summary>A state saved under an older version of its flow goes on at the same step, or the nearest one; never reset silently.</summary>
+    private void Migrate(TurnContext ctx, IFlowHost host)
+    {
+        var state = ctx.State;
+        if (!state.InFlow) return;
+        if (!flows.Flows.TryGetValue(state.Flow!, out var flow))
+        {
+            // A flow that no longer exists: start again from where she can choose.
+            state.Reset();
+            return;
+        }
+        if (state.FlowVersion == flow.Version && state.Step is { } s && flow.Steps.ContainsKey(s)) return;
+        var step = state.Step is { } old && flow.Steps.ContainsKey(old) ? old
+            : state.Step is { } moved && flow.Migrate?.TryGetValue(moved, out var to) == true ? to
+            : flow.Start;
+        if (state.FlowVersion != 0 && step != state.Step) ctx.Say("flow.updated");
+        state.FlowVersion = flow.Version;
+        if (step != state.Step)
+        {
+            var target = flow.Steps[step];
+            state.Step = step;
+            // A step that does not wait is run now, so that she is never left at a step that never answers.
+            if (target.Ask is null) Run(ctx, host, flow, step);
+        }
+    }
+
+    private void RunGlobal(TurnContext ctx, IFlowHost host, GlobalWord word, string? argument)
+    {
+        var state = ctx.State;
+        if (state.InFlow && IsDraft(state) && Current(state) is { Ask: not null } waiting)
+        {
+            if (word.KeepOrDiscard)
+            {
+                // Only an explicit choice discards what she has written.
+                state.Set(PendingFlag, word.Flow);
+                if (argument is not null) state.Set(PendingArgument, argument);
+                state.Remove(ResumeFlag);
+                ctx.Say("draft.ask", null, [ctx.Choice("draft.keep", "keep"), ctx.Choice("draft.discard", "discard"), ctx.Choice("draft.continue", "continue")]);
+                return;
+            }
+            if (word.Flow == state.Flow)
+            {
+                // "REPORT" in the middle of her report: she already is where she wants to be.
+                Remind(ctx, host, waiting);
+                return;
+            }
+            Interrupt(ctx, host, word.Flow, argument is null ? null : (word.Argument!, argument));
+            return;
+        }
+        state.Reset();
+        if (word.Argument is { } argName && argument is not null) state.Set(argName, argument);
+        Start(ctx, host, word.Flow, ctx.Input);
+    }
+
+    /// <summary>"Keep it for later" parks the draft (the menu offers it back); "discard" drops it; "continue" goes back to it.</summary>
+    private bool HandleKeepOrDiscard(TurnContext ctx, IFlowHost host, string pending)
+    {
+        var state = ctx.State;
+        var picked = ChoiceMatcher.Match(ctx, [new Choice(ctx.Text("draft.keep"), "keep"), new Choice(ctx.Text("draft.discard"), "discard"), new Choice(ctx.Text("draft.continue"), "continue")], ctx.Input.Text);
+        var argument = state.Get(PendingArgument);
+        state.Remove(PendingFlag);
+        state.Remove(PendingArgument);
+        switch (picked?.Value)
+        {
+            case "keep":
+                state.Draft = state.Frame();
+                state.Reset();
+                ctx.Say("draft.kept");
+                StartPending(ctx, host, pending, argument);
+                return true;
+            case "discard":
+                state.Reset();
+                ctx.Say("draft.discarded");
+                StartPending(ctx, host, pending, argument);
+                return true;
+            case "continue":
+                if (Current(state) is { Ask: not null } waiting) Remind(ctx, host, waiting);
+                return true;
+            default:
+                // Not an answer to that question: nothing is lost, the message is handled as usual.
+                return false;
+        }
+    }
+
+    private void StartPending(TurnContext ctx, IFlowHost host, string flow, string? argument)
+    {
+        if (argument is not null && flows.Globals.Globals.FirstOrDefault(g => g.Flow == flow && g.Argument is not null) is { Argument: { } name }) ctx.State.Set(name, argument);
+        Start(ctx, host, flow, ctx.Input);
+    }
+
+    private bool IsDraft(ConversationState state) => state.Flow is { } f && flows.Flows.TryGetValue(f, out var flow) && flow.Draft;
+
+    /// <summary>Puts the current flow aside and runs another on top; when that one ends, she is brought back.</summary>
+    private void Interrupt(TurnContext ctx, IFlowHost host, string flowId, (string Name, string Value)? argument = null, bool resumeOffer = false)
+    {
+        var state = ctx.State;
+        state.Remove(ResumeFlag);
+        if (resumeOffer) state.Set(ResumeFlag, "1");
+        state.Stack.Add(state.Frame());
+        if (state.Stack.Count > _options.StackLimit) state.Stack.RemoveAt(0);
+        state.Reset();
+        if (argument is { } a) state.Set(a.Name, a.Value);
+        Start(ctx, host, flowId, ctx.Input);
+    }
+
+    /// <summary>Back to the flow that was interrupted, at the same step, with a one-line reminder that her answers are kept.</summary>
+    private void Return(TurnContext ctx, IFlowHost host)
+    {
+        var state = ctx.State;
+        var frame = state.Stack[^1];
+        state.Stack.RemoveAt(state.Stack.Count - 1);
+        state.Restore(frame);
+        Migrate(ctx, host);
+        if (!state.InFlow) return;
+        if (state.Get(ResumeFlag) is not null)
+        {
+            state.Remove(ResumeFlag);
+            AskResume(ctx);
+            return;
+        }
+        if (Current(state) is { Ask: not null } waiting) Remind(ctx, host, waiting);
+    }
+
+    private void Remind(TurnContext ctx, IFlowHost host, StepDefinition waiting)
+    {
+        ctx.Say("flow.back");
+        ctx.Add(new Reply(ctx.Text(waiting.Ask!), ChoicesOf(ctx, host, waiting)));
+    }
+
+    /// <summary>The current flow is done: back to what it interrupted, if anything (or, after a flow that parks it, kept as a draft).</summary>
+    private void EndFlow(TurnContext ctx, IFlowHost host, FlowDefinition? ending = null)
+    {
+        ctx.State.Reset();
+        if (ctx.State.Stack.Count == 0) return;
+        if (ending?.Parks == true)
+        {
+            // After WIPE nothing new may appear on her screen: the report waits, offered back from the menu.
+            ctx.State.Draft = ctx.State.Stack[^1];
+            ctx.State.Stack.RemoveAt(ctx.State.Stack.Count - 1);
+            return;
+        }
+        Return(ctx, host);
     }
 
     private void HandleResumeAnswer(TurnContext ctx, IFlowHost host)
     {
         var state = ctx.State;
-        var choices = new[] { new Choice("", "continue"), new Choice("", "restart"), new Choice("", "cancel") };
+        var choices = new[] { new Choice(ctx.Text("resume.continue"), "continue"), new Choice(ctx.Text("resume.restart"), "restart"), new Choice(ctx.Text("choice.cancel"), "cancel") };
         var picked = ChoiceMatcher.Match(ctx, choices, ctx.Input.Text);
+        if (picked is null && Current(state) is { Ask: not null } asked && ScreenOnTopFits(ctx, host, asked))
+        {
+            // A number instead of an answer: screened, and the question comes back after the result.
+            Interrupt(ctx, host, flows.Globals.Screen!.Flow, resumeOffer: true);
+            return;
+        }
         state.Remove(ResumeFlag);
         switch (picked?.Value)
         {
@@ -149,7 +328,7 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
                 break;
             case "cancel":
                 state.Reset();
-                Start(ctx, host, "cancel", ctx.Input);
+                Start(ctx, host, flows.Globals.Cancel, ctx.Input);
                 break;
             default:
                 // Not an answer to the resume question: treat it as the answer to the waiting step.
@@ -191,7 +370,6 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
     {
         ctx.Say("distress.text");
         var state = ctx.State;
-        if (state.InFlow && ctx.Now - state.UpdatedAt > _options.DiscardAfter) state.Reset();
         if (state.InFlow && Current(state) is { Ask: not null } waiting)
         {
             state.Remove(ResumeFlag);
@@ -203,11 +381,13 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         ctx.Say("help.text");
     }
 
-    private bool IsFreeText(StepDefinition step) => step.Input is { } parser && flows.Globals.FreeText.Contains(parser);
+    private bool IsFreeText(StepDefinition step) => step.Input is { } parser && IsFreeText(parser);
+
+    private bool IsFreeText(string parser) => flows.Globals.FreeText.Contains(parser);
 
     // A question waiting for her own words, and recent enough that her message will be read as its answer.
     private bool ExpectsFreeText(TurnContext ctx) =>
-        ctx.State.InFlow && ctx.State.Get(ResumeFlag) is null && ctx.Now - ctx.State.UpdatedAt <= _options.ResumePromptAfter
+        ctx.State.InFlow && ctx.State.Get(ResumeFlag) is null && ctx.State.Get(PendingFlag) is null && ctx.Now - ctx.State.UpdatedAt <= _options.ResumePromptAfter
         && Current(ctx.State) is { Ask: not null } step && IsFreeText(step);
 
     private (GlobalWord Word, string? Argument)? MatchGlobal(string text, bool freeText)
@@ -246,6 +426,20 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         return null;
     }
 
+    /// <summary>"I want to report a guy", "je veux signaler": a flow's word inside a sentence, where no free text is expected.</summary>
+    private GlobalWord? MatchIntent(string text)
+    {
+        if (text.Length is 0 or > 200) return null;
+        var folded = " " + string.Join(' ', TextFolding.Fold(text).Split(WordBreaks, StringSplitOptions.RemoveEmptyEntries)) + " ";
+        foreach (var word in flows.Globals.Globals.Where(g => g.Intent && g.Argument is null))
+            foreach (var locale in new[] { locales[Locales.BaseLanguage] }.Concat(locales.All))
+                foreach (var w in locale.Keywords(word.Words))
+                    if (w.Length >= 3 && folded.Contains(" " + w + " ", StringComparison.Ordinal)) return word;
+        return null;
+    }
+
+    private static readonly char[] WordBreaks = [' ', ',', '.', '!', '?', ';', ':', '\n', '\t', '"', '\'', '’', '(', ')', '¿', '¡', '،', '。', '，', '！', '？'];
+
     private static bool IsCodeLike(string argument) =>
         argument.Length is >= 4 and <= 64 && argument.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') && argument.Any(char.IsAsciiDigit);
 
@@ -265,6 +459,7 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         }
         ctx.State.Flow = flowId;
         ctx.State.FlowStartedAt = ctx.Now;
+        ctx.State.FlowVersion = flow.Version;
         Run(ctx, host, flow, flow.Start);
     }
 
@@ -276,35 +471,41 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         ctx.Add(new Reply(ctx.State.Language is "fr" or "en" && ctx.State.Language != "fr" ? en : fr + "\n\n" + en));
     }
 
+    /// <summary>Something to screen (a number, an e-mail, a plate) sent where the question is about something else.</summary>
+    private bool ScreenOnTopFits(TurnContext ctx, IFlowHost host, StepDefinition step)
+    {
+        if (flows.Globals.Screen is not { } screen || ctx.MemberId is null || ctx.Input.Text.Length is 0 or > 200) return false;
+        if (step.Input is { } input && screen.Except.Contains(input)) return false;
+        if (step.Append) return false;
+        if (ChoicesOf(ctx, host, step) is { Count: > 0 } choices && ChoiceMatcher.Match(ctx, choices, ctx.Input.Text) is not null) return false;
+        return host.Parse(screen.Parser, ctx).Ok;
+    }
+
     private void Answer(TurnContext ctx, IFlowHost host, StepDefinition step)
     {
         var flow = flows.Flows[ctx.State.Flow!];
         var choices = ChoicesOf(ctx, host, step);
         IReadOnlyList<string>? values = null;
 
+        if (ScreenOnTopFits(ctx, host, step))
+        {
+            Interrupt(ctx, host, flows.Globals.Screen!.Flow);
+            return;
+        }
+
+        if (step.Append)
+        {
+            AnswerAppending(ctx, host, flow, step, choices);
+            return;
+        }
+
         if (choices.Count > 0)
         {
             if (step.Multi)
             {
-                var picked = ChoiceMatcher.MatchMany(ctx, choices, ctx.Input.Text);
-                if (picked.Count > 0)
-                {
-                    var setName = step.Set ?? "_multi";
-                    var done = picked.Any(c => c.Value == "done");
-                    foreach (var c in picked.Where(c => c.Value != "done")) ctx.State.Add(setName, c.Value);
-                    var selected = ctx.State.GetAll(setName);
-                    if (!done || selected.Count == 0)
-                    {
-                        var labels = string.Join(", ", choices.Where(c => selected.Contains(c.Value)).Select(c => c.Label));
-                        if (selected.Count == 0) ctx.Say(step.Invalid ?? "error.choose");
-                        else ctx.Say("multi.selected", new Dictionary<string, string> { ["selected"] = labels });
-                        ctx.Add(new Reply(ctx.Text(step.Ask!), choices));
-                        return;
-                    }
-                    values = selected.ToList();
-                }
+                if (!AnswerMulti(ctx, host, step, choices, out values)) return;
             }
-            else if (ChoiceMatcher.Match(ctx, choices, ctx.Input.Text) is { } choice)
+            else if ((ChoiceMatcher.Match(ctx, choices, ctx.Input.Text) ?? (step.Input is null ? MatchLoose(ctx, step, choices) : null)) is { } choice)
             {
                 values = [choice.Value];
             }
@@ -316,32 +517,125 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
             if (result.Ok) values = result.Values;
             else
             {
-                ctx.Say(result.InvalidKey ?? step.Invalid ?? "error.invalid", result.InvalidArgs);
-                ctx.Add(new Reply(ctx.Text(step.Ask!), choices));
-                return;
+                if (!IsFreeText(parser) && choices.Count > 0 && MatchLoose(ctx, step, choices) is { } loose) values = [loose.Value];
+                else
+                {
+                    if (!IsFreeText(parser) && !IsDraft(ctx.State) && MatchIntent(ctx.Input.Text) is { } intent) { RunGlobal(ctx, host, intent, null); return; }
+                    ctx.Say(result.InvalidKey ?? step.Invalid ?? "error.invalid", result.InvalidArgs);
+                    ctx.Add(new Reply(ctx.Text(step.Ask!), choices));
+                    return;
+                }
             }
         }
 
         if (values is null)
         {
+            // In a draft (her report) a stray word starts nothing: she is asked again, her answers safe.
+            if (!IsDraft(ctx.State) && MatchIntent(ctx.Input.Text) is { } intent) { RunGlobal(ctx, host, intent, null); return; }
             ctx.Say(step.Invalid ?? "error.choose");
             ctx.Add(new Reply(ctx.Text(step.Ask!), choices));
             return;
         }
 
+        Complete(ctx, host, flow, step, values);
+    }
+
+    private void Complete(TurnContext ctx, IFlowHost host, FlowDefinition flow, StepDefinition step, IReadOnlyList<string> values)
+    {
         if (step.Set is { } name) ctx.State.SetAll(name, values);
         ctx.Answer = values;
         string? outcome = values.Count > 0 ? values[0] : null;
-        if (step.Action is { } action)
-        {
-            outcome = host.Run(action, ctx);
-            if (outcome == "retry")
-            {
-                ctx.Add(new Reply(ctx.Text(step.Ask!), ChoicesOf(ctx, host, step)));
-                return;
-            }
-        }
+        if (step.Action is { } action) outcome = host.Run(action, ctx);
+        if (step.Revise) ctx.State.Set(RevisingFlag, "");
         Continue(ctx, host, flow, step, outcome);
+    }
+
+
+    /// <summary>One tap ticks, a second tap unticks; "done" goes on only with something ticked.</summary>
+    private bool AnswerMulti(TurnContext ctx, IFlowHost host, StepDefinition step, IReadOnlyList<Choice> choices, out IReadOnlyList<string>? values)
+    {
+        values = null;
+        var picked = ChoiceMatcher.MatchMany(ctx, choices, ctx.Input.Text);
+        if (picked.Count == 0 && MatchLoose(ctx, step, choices) is { } loose) picked = [loose];
+        if (picked.Count == 0) return true; // falls through to the parser or "choose one"
+        var setName = step.Set ?? "_multi";
+        var done = picked.Any(c => c.Value == "done");
+        var selected = ctx.State.GetAll(setName).ToList();
+        foreach (var c in picked.Where(c => c.Value != "done"))
+        {
+            if (selected.Contains(c.Value)) selected.Remove(c.Value);
+            else selected.Add(c.Value);
+        }
+        ctx.State.SetAll(setName, selected);
+        if (done && selected.Count > 0)
+        {
+            values = selected;
+            return true;
+        }
+        var labels = string.Join(", ", choices.Where(c => selected.Contains(c.Value)).Select(c => c.Label));
+        if (selected.Count == 0) ctx.Say(done ? "multi.need_one" : "multi.none_left");
+        else ctx.Say("multi.selected", new Dictionary<string, string> { ["selected"] = labels });
+        ctx.Add(new Reply(ctx.Text(step.Ask!), choices));
+        return false;
+    }
+
+    /// <summary>Her story may come in several messages: each is added, and "done" (or another choice) goes on.</summary>
+    private void AnswerAppending(TurnContext ctx, IFlowHost host, FlowDefinition flow, StepDefinition step, IReadOnlyList<Choice> choices)
+    {
+        var key = AppendPrefix + ctx.State.Step;
+        var gathered = ctx.State.GetAll(key);
+        var choice = ChoiceMatcher.Match(ctx, choices, ctx.Input.Text);
+        if (choice is null && ctx.Input.Text.Length > 0)
+        {
+            ctx.State.SetAll(key, gathered.Append(ctx.Input.Text));
+            ctx.Say("story.added", new Dictionary<string, string> { ["count"] = (gathered.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) }, choices);
+            return;
+        }
+        if (choice is null)
+        {
+            ctx.Add(new Reply(ctx.Text(step.Ask!), choices));
+            return;
+        }
+        ctx.State.Remove(key);
+        IReadOnlyList<string> values = choice.Value == "done" && gathered.Count > 0 ? [string.Join("\n", gathered)] : [choice.Value == "done" ? "skip" : choice.Value];
+        Complete(ctx, host, flow, step, values);
+    }
+
+    /// <summary>
+    /// A word or phrase of one option's label, in her language, French or English ("report" for "Report a client"):
+    /// picked when it belongs to that option alone.
+    /// </summary>
+    private Choice? MatchLoose(TurnContext ctx, StepDefinition step, IReadOnlyList<Choice> choices)
+    {
+        var text = TextFolding.Fold(ctx.Input.Text);
+        if (text.Length < 3 || text.Length > 200) return null;
+        var words = text.Split(WordBreaks, StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3).ToHashSet(StringComparer.Ordinal);
+        if (words.Count == 0) return null;
+        var labelWords = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var c in choices)
+        {
+            var all = new List<string> { c.Label };
+            if (step.Choices?.FirstOrDefault(d => d.Value == c.Value) is { } def)
+                foreach (var lang in new[] { ctx.State.Language, "fr", "en" }.Distinct())
+                    if (locales.IsSupported(lang) && locales[lang].Has(def.Label)) all.Add(locales[lang].Get(def.Label));
+            var set = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var label in all)
+            {
+                var folded = TextFolding.Fold(label);
+                if (folded.Length >= 3 && (" " + text + " ").Contains(" " + folded + " ", StringComparison.Ordinal)) return c; // the whole label in her sentence
+                foreach (var w in folded.Split(WordBreaks, StringSplitOptions.RemoveEmptyEntries)) if (w.Length >= 4) set.Add(w);
+            }
+            labelWords[c.Value] = set;
+        }
+        Choice? found = null;
+        foreach (var c in choices)
+        {
+            var own = labelWords[c.Value].Where(w => labelWords.Where(p => p.Key != c.Value).All(p => !p.Value.Contains(w)));
+            if (!own.Any(words.Contains)) continue;
+            if (found is not null) return null; // two options named: not for us to guess
+            found = c;
+        }
+        return found;
     }
 
     private ParseResult Parse(string parser, TurnContext ctx, IFlowHost host)
@@ -357,12 +651,12 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
 
     private void Continue(TurnContext ctx, IFlowHost host, FlowDefinition flow, StepDefinition step, string? outcome)
     {
-        if (step.End) { ctx.State.Reset(); return; }
+        if (step.End) { EndFlow(ctx, host, flow); return; }
         var target = outcome is not null && step.Cases is not null && step.Cases.TryGetValue(outcome, out var routed) ? routed : step.Next;
         if (target is null)
         {
-            // An outcome the flow did not foresee: end quietly rather than strand her in a step that never answers.
-            ctx.State.Reset();
+            // An outcome the flow did not foresee (the contracts check this at load): end rather than strand her.
+            EndFlow(ctx, host, flow);
             return;
         }
         Go(ctx, host, flow, target);
@@ -370,17 +664,47 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
 
     private void Go(TurnContext ctx, IFlowHost host, FlowDefinition flow, string target)
     {
+        if (target == "@draft")
+        {
+            // Back to the draft she kept for later.
+            if (ctx.State.Draft is { } draft)
+            {
+                ctx.State.Draft = null;
+                ctx.State.Restore(draft);
+                Migrate(ctx, host);
+                if (Current(ctx.State) is { Ask: not null } waiting) Remind(ctx, host, waiting);
+            }
+            else EndFlow(ctx, host);
+            return;
+        }
         if (target.StartsWith('@'))
         {
             // "@flow" starts another flow; "@flow/step" enters it at a given step.
             var parts = target[1..].Split('/', 2);
             var next = flows.Flows[parts[0]];
             if (next.MembersOnly && ctx.MemberId is null) { ctx.State.Reset(); StrangerWelcome(ctx); return; }
-            if (ctx.State.Flow != next.Id) ctx.State.FlowStartedAt = ctx.Now;
+            if (ctx.State.Flow != next.Id)
+            {
+                ctx.State.FlowStartedAt = ctx.Now;
+                ctx.State.FlowVersion = next.Version;
+                ctx.State.Remove(RevisingFlag);
+            }
             ctx.State.Flow = next.Id;
             Run(ctx, host, next, parts.Length > 1 ? parts[1] : next.Start);
+            return;
         }
-        else Run(ctx, host, flow, target);
+        // Revising one section from the summary: reaching another section (or the summary) goes back to the summary.
+        if (flow.Review is { } review && ctx.State.Get(RevisingFlag) is { } revising)
+        {
+            var isSection = flow.Sections?.Contains(target) == true;
+            if (target == review || (isSection && revising.Length > 0 && revising != target))
+            {
+                ctx.State.Remove(RevisingFlag);
+                target = review;
+            }
+            else if (isSection && revising.Length == 0) ctx.State.Set(RevisingFlag, target);
+        }
+        Run(ctx, host, flow, target);
     }
 
     private void Run(TurnContext ctx, IFlowHost host, FlowDefinition flow, string stepId)
@@ -389,6 +713,11 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         var step = flow.Steps[stepId];
         ctx.State.Step = stepId;
         if (step.Say is { } say) ctx.Say(say);
+        if (step.Returns && ctx.State.Stack.Count > 0)
+        {
+            EndFlow(ctx, host, flow);
+            return;
+        }
         if (step.Ask is not null)
         {
             ctx.Add(new Reply(ctx.Text(step.Ask!), ChoicesOf(ctx, host, step)));
@@ -402,7 +731,7 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         }
         if (ctx.State.Flow != flow.Id && ctx.State.Flow is not null)
         {
-            // The action moved the conversation to another flow (e.g. erase finished the member): stop here.
+            // The action moved the conversation to another flow: stop here.
             return;
         }
         Continue(ctx, host, flow, step, outcome);
@@ -412,7 +741,12 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
     {
         var list = new List<Choice>();
         if (step.ChoicesFrom is { } source) list.AddRange(host.Choices(source, ctx));
-        foreach (var c in step.Choices ?? []) list.Add(new Choice(ctx.Text(c.Label), c.Value));
+        foreach (var c in step.Choices ?? [])
+        {
+            if (c.When == "draft" && ctx.State.Draft is null) continue;
+            if (c.When == "no-draft" && ctx.State.Draft is not null) continue;
+            list.Add(new Choice(ctx.Text(c.Label), c.Value));
+        }
         return list;
     }
 

@@ -12,6 +12,12 @@ public sealed class ConversationState
     public Dictionary<string, List<string>> Vars { get; set; } = new(StringComparer.Ordinal);
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? FlowStartedAt { get; set; }
+    /// <summary>The <see cref="FlowDefinition.Version"/> the current flow had when she entered it.</summary>
+    public int FlowVersion { get; set; }
+    /// <summary>Flows interrupted by another one (HELP, a number to screen, Show on a warning…), most recent last.</summary>
+    public List<FlowFrame> Stack { get; set; } = [];
+    /// <summary>A flow she chose to keep for later (MENU or CANCEL in the middle of a report → "keep it").</summary>
+    public FlowFrame? Draft { get; set; }
 
     public bool InFlow => Flow is not null;
 
@@ -26,11 +32,57 @@ public sealed class ConversationState
     }
     public void Remove(string name) => Vars.Remove(name);
 
+    /// <summary>Ends the current flow; what was interrupted (the stack) and a kept draft stay.</summary>
     public void Reset()
     {
         Flow = null;
         Step = null;
         FlowStartedAt = null;
+        FlowVersion = 0;
         Vars.Clear();
     }
+
+    /// <summary>Forgets everything: the current flow, what it interrupted and a kept draft (erase, expiry).</summary>
+    public void Clear()
+    {
+        Reset();
+        Stack.Clear();
+        Draft = null;
+    }
+
+    /// <summary>The current flow as a frame to put aside.</summary>
+    public FlowFrame Frame() => new()
+    {
+        Flow = Flow!, Step = Step!, FlowStartedAt = FlowStartedAt, FlowVersion = FlowVersion,
+        Vars = Vars.ToDictionary(p => p.Key, p => p.Value.ToList(), StringComparer.Ordinal),
+    };
+
+    public void Restore(FlowFrame frame)
+    {
+        Flow = frame.Flow;
+        Step = frame.Step;
+        FlowStartedAt = frame.FlowStartedAt;
+        FlowVersion = frame.FlowVersion;
+        Vars = new Dictionary<string, List<string>>(frame.Vars, StringComparer.Ordinal);
+    }
+
+    /// <summary>Drops every trace of one flow (current, interrupted or kept): retention of half-filled reports.</summary>
+    public bool Forget(string flow)
+    {
+        var found = false;
+        if (Flow == flow) { Reset(); found = true; }
+        found |= Stack.RemoveAll(f => f.Flow == flow) > 0;
+        if (Draft?.Flow == flow) { Draft = null; found = true; }
+        return found;
+    }
+}
+
+/// <summary>A flow put aside, exactly as it was: step, answers and version.</summary>
+public sealed class FlowFrame
+{
+    public string Flow { get; set; } = "";
+    public string Step { get; set; } = "";
+    public DateTimeOffset? FlowStartedAt { get; set; }
+    public int FlowVersion { get; set; }
+    public Dictionary<string, List<string>> Vars { get; set; } = new(StringComparer.Ordinal);
 }

@@ -12,9 +12,18 @@ public interface IFlowHost
     IReadOnlyCollection<string> Parsers { get; }
     IReadOnlyCollection<string> ChoiceSources { get; }
 
+    /// <summary>The outcomes an action declared it can return (null: not declared); <see cref="FlowOutcomes.AnswerOutcome"/> stands for "the answer's value".</summary>
+    IReadOnlyCollection<string>? OutcomesOf(string action) => null;
+
     ParseResult Parse(string parser, TurnContext ctx);
     string Run(string action, TurnContext ctx);
     IReadOnlyList<Choice> Choices(string source, TurnContext ctx);
+}
+
+public static class FlowOutcomes
+{
+    /// <summary>Declared by an action that may pass the chosen answer's value on as its outcome.</summary>
+    public const string AnswerOutcome = "*answer";
 }
 
 /// <summary>A parsed answer (values to store) or the reason it could not be read.</summary>

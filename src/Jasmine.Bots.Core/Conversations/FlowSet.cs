@@ -19,12 +19,29 @@ public sealed class GlobalWord
     /// other word typed there is her answer ("santé", "info", "report" are ordinary words in a story).
     /// </summary>
     public bool DuringText { get; set; }
+    /// <summary>In the middle of a draft (a report), ask "keep it for later, or discard it?" before running (MENU, CANCEL).</summary>
+    public bool KeepOrDiscard { get; set; }
+    /// <summary>The word inside a longer message ("I want to report a guy") starts the flow where no free text is expected.</summary>
+    public bool Intent { get; set; }
+}
+
+/// <summary>A number (e-mail, plate…) sent where a flow asks something else is screened on top, then she is back.</summary>
+public sealed class ScreenOnTop
+{
+    public string Flow { get; set; } = "home";
+    /// <summary>The host parser that recognises something to screen.</summary>
+    public string Parser { get; set; } = "identifiers";
+    /// <summary>Inputs where a number is the answer, or part of her own words: never screened there.</summary>
+    public List<string> Except { get; set; } = [];
 }
 
 public sealed class GlobalsDefinition
 {
     /// <summary>Flow that receives free text when no flow is waiting for an answer.</summary>
     public string Default { get; set; } = "home";
+    /// <summary>The flow run when she chooses to cancel in one of the engine's own questions (resume, keep or discard).</summary>
+    public string Cancel { get; set; } = "cancel";
+    public ScreenOnTop? Screen { get; set; }
     public List<GlobalWord> Globals { get; set; } = [];
     /// <summary>Text key of the cries for help ("au secours", "помогите"…): answered with the emergency numbers, never with the usage help.</summary>
     public string? Distress { get; set; }
@@ -81,6 +98,7 @@ public sealed class FlowSet
         }
         void Target(string where, FlowDefinition flow, string target)
         {
+            if (target == "@draft") return; // back to the draft she kept for later (built in)
             if (target.StartsWith('@'))
             {
                 var parts = target[1..].Split('/', 2);
@@ -91,16 +109,25 @@ public sealed class FlowSet
         }
 
         if (!Flows.ContainsKey(Globals.Default)) problems.Add($"globals: default flow '{Globals.Default}' does not exist");
+        if (!Flows.ContainsKey(Globals.Cancel)) problems.Add($"globals: cancel flow '{Globals.Cancel}' does not exist");
+        if (Globals.Screen is { } screen)
+        {
+            if (!Flows.ContainsKey(screen.Flow)) problems.Add($"globals: screen flow '{screen.Flow}' does not exist");
+            if (!BuiltInParsers.Contains(screen.Parser) && !host.Parsers.Contains(screen.Parser)) problems.Add($"globals: unknown screen parser '{screen.Parser}'");
+        }
         foreach (var g in Globals.Globals)
         {
             Text("globals", g.Words);
             if (!Flows.ContainsKey(g.Flow)) problems.Add($"globals: unknown flow '{g.Flow}'");
         }
-        if (Globals.Distress is { } distress)
-            foreach (var key in new[] { distress, "distress.text", "distress.kept" }) Text("globals", key);
         foreach (var flow in Flows.Values)
         {
             if (!flow.Steps.ContainsKey(flow.Start)) problems.Add($"{flow.Id}: start step '{flow.Start}' does not exist");
+            if (flow.Version < 1) problems.Add($"{flow.Id}: no version (add 'version: 1'; raise it when steps are renamed or removed)");
+            foreach (var (old, now) in flow.Migrate ?? []) if (!flow.Steps.ContainsKey(now)) problems.Add($"{flow.Id}: migrate '{old}' to unknown step '{now}'");
+            if (flow.Review is { } review && !flow.Steps.ContainsKey(review)) problems.Add($"{flow.Id}: review step '{review}' does not exist");
+            foreach (var section in flow.Sections ?? []) if (!flow.Steps.ContainsKey(section)) problems.Add($"{flow.Id}: section '{section}' does not exist");
+            if (flow.Steps.Values.Any(st => st.Revise) && flow.Review is null) problems.Add($"{flow.Id}: a 'revise' step needs the flow's 'review' step");
             foreach (var (id, step) in flow.Steps)
             {
                 var where = $"{flow.Id}.{id}";
@@ -118,9 +145,27 @@ public sealed class FlowSet
                 if (!step.End && step.Next is null && (step.Cases is null || step.Cases.Count == 0))
                     problems.Add($"{where}: dead end (no next, no cases, not an end)");
                 if (step.Ask is null && step.Action is null && step.Say is null) problems.Add($"{where}: does nothing");
+                if (step.Append && (step.Ask is null || step.Choices is null || !step.Choices.Any(c => c.Value == "done"))) problems.Add($"{where}: an appending step needs a 'done' choice");
+                if (step.Action is not null && host.OutcomesOf(step.Action) is { } outcomes) Contract(where, step, outcomes, problems);
             }
         }
         return problems;
+    }
+
+    /// <summary>
+    /// An action's declared outcomes against the step's routing: a case that can never happen, or an outcome with no
+    /// case and no next, is a mistake in the flow (a woman stranded in a step that never answers).
+    /// </summary>
+    private static void Contract(string where, StepDefinition step, IReadOnlyCollection<string> outcomes, List<string> problems)
+    {
+        var passesAnswer = outcomes.Contains(FlowOutcomes.AnswerOutcome);
+        var answers = (step.Choices ?? []).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        foreach (var key in step.Cases?.Keys ?? Enumerable.Empty<string>())
+            if (!outcomes.Contains(key) && !(passesAnswer && (answers.Contains(key) || step.ChoicesFrom is not null)))
+                problems.Add($"{where}: case '{key}' can never happen (the action's outcomes: {string.Join(", ", outcomes)})");
+        if (step.End || step.Next is not null) return;
+        foreach (var outcome in outcomes.Where(o => o != FlowOutcomes.AnswerOutcome))
+            if (step.Cases?.ContainsKey(outcome) != true) problems.Add($"{where}: outcome '{outcome}' has no case and the step has no next");
     }
 
     // "anything" takes whatever comes, like optional-text, but is not her own words: global words still work there.

@@ -24,11 +24,14 @@ public sealed partial class BotFlowHost(
     private readonly Dictionary<string, Func<TurnContext, string>> _actions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Func<TurnContext, ParseResult>> _parsers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Func<TurnContext, IReadOnlyList<Choice>>> _choices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyCollection<string>> _outcomes = new(StringComparer.Ordinal);
     private bool _registered;
 
     public IReadOnlyCollection<string> Actions { get { Register(); return _actions.Keys; } }
     public IReadOnlyCollection<string> Parsers { get { Register(); return _parsers.Keys; } }
     public IReadOnlyCollection<string> ChoiceSources { get { Register(); return _choices.Keys; } }
+
+    public IReadOnlyCollection<string>? OutcomesOf(string action) { Register(); return _outcomes.GetValueOrDefault(action); }
 
     public ParseResult Parse(string parser, TurnContext ctx) { Register(); return _parsers[parser](ctx); }
     public string Run(string action, TurnContext ctx) { Register(); return _actions[action](ctx); }
@@ -40,7 +43,7 @@ public sealed partial class BotFlowHost(
         lock (_actions)
         {
             if (_registered) return;
-            var registry = new FlowRegistry(_actions, _parsers, _choices);
+            var registry = new FlowRegistry(_actions, _parsers, _choices, _outcomes);
             RegisterCore(registry);
             foreach (var feature in features) feature.Register(registry);
             _registered = true;
@@ -49,14 +52,15 @@ public sealed partial class BotFlowHost(
 
     private void RegisterCore(FlowRegistry r)
     {
-        r.Action("join.check-code", CheckCode);
-        r.Action("join.complete", CompleteJoin);
-        r.Action("language.set", SetLanguage);
-        r.Action("screen.free-text", ScreenFreeText);
-        r.Action("screen.lookup", ScreenAnswer);
-        r.Action("invite.create", CreateInvite);
-        r.Action("erase.confirm", EraseMember);
-        r.Action("flow.reset", ctx => { ctx.State.Reset(); return "ok"; });
+        // Each action with the outcomes it can return: the flows' cases are checked against them at load.
+        r.Action("join.check-code", CheckCode, "member", "invalid", "ok");
+        r.Action("join.complete", CompleteJoin, "invalid", "ok");
+        r.Action("language.set", SetLanguage, "retry", "ok");
+        r.Action("screen.free-text", ScreenFreeText, "none", "limited", "screened");
+        r.Action("screen.lookup", ScreenAnswer, "limited", "screened", FlowOutcomes.AnswerOutcome);
+        r.Action("invite.create", CreateInvite, "none", "quota", "ok");
+        r.Action("erase.confirm", EraseMember, "none", "done");
+        r.Action("flow.reset", ctx => { ctx.State.Reset(); return "ok"; }, "ok");
 
         r.Parser("identifiers", ParseIdentifiers);
         r.Parser("name", ParseName);
@@ -152,8 +156,10 @@ public sealed partial class BotFlowHost(
 
     private string ScreenAnswer(TurnContext ctx)
     {
+        // The screening flows are for members only; a stranger never gets here, and would get "finished" if she did.
+        if (ctx.MemberId is null) return "limited";
         var ids = ctx.Answer.Select(Decode).OfType<Identifier>().ToList();
-        if (ids.Count == 0) return ctx.Answer.FirstOrDefault() ?? "none";
+        if (ids.Count == 0) return ctx.Answer.FirstOrDefault() ?? "limited";
         return Screen(ctx, ids);
     }
 
@@ -230,7 +236,8 @@ public sealed partial class BotFlowHost(
         members.Erase(id);
         ctx.MemberId = null;
         ctx.Say("erase.done");
-        ctx.State.Reset();
+        // Nothing of hers comes back: not what erase interrupted, nor a kept draft.
+        ctx.State.Clear();
         return "done";
     }
 
@@ -264,9 +271,18 @@ public interface IFlowFeature
 public sealed class FlowRegistry(
     Dictionary<string, Func<TurnContext, string>> actions,
     Dictionary<string, Func<TurnContext, ParseResult>> parsers,
-    Dictionary<string, Func<TurnContext, IReadOnlyList<Choice>>> choices)
+    Dictionary<string, Func<TurnContext, IReadOnlyList<Choice>>> choices,
+    Dictionary<string, IReadOnlyCollection<string>>? outcomes = null)
 {
-    public void Action(string name, Func<TurnContext, string> run) => actions.Add(name, run);
+    /// <summary>
+    /// An action and the outcomes it can return (<see cref="FlowOutcomes.AnswerOutcome"/>: it may pass the answer's value
+    /// on). With outcomes declared, a flow's case that can never happen, or an outcome with nowhere to go, fails at load.
+    /// </summary>
+    public void Action(string name, Func<TurnContext, string> run, params string[] declared)
+    {
+        actions.Add(name, run);
+        if (declared.Length > 0 && outcomes is not null) outcomes[name] = declared;
+    }
     public void Parser(string name, Func<TurnContext, ParseResult> parse) => parsers.Add(name, parse);
     public void Choices(string name, Func<TurnContext, IReadOnlyList<Choice>> list) => choices.Add(name, list);
 }

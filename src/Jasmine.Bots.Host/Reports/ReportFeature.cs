@@ -12,18 +12,17 @@ public sealed class ReportFeature(IdentifierParser identifiers, Gazetteer gazett
 {
     public void Register(FlowRegistry r)
     {
-        r.Action("report.begin", Begin);
-        r.Action("report.add-identifiers", AddIdentifiers);
-        r.Action("report.clear-identifiers", ctx => { ctx.State.Remove("ids"); ctx.State.Remove("description"); return "ok"; });
-        r.Action("report.after-section", ctx => ctx.State.Get("editing") is null ? "continue" : Clear(ctx, "editing", "summary"));
-        r.Action("report.categories-chosen", ctx => ctx.State.GetAll("categories").Contains(ReportCategories.Other) ? "other" : Clear(ctx, "other", "ok"));
-        r.Action("report.set-date", SetDate);
-        r.Action("report.set-place", SetPlace);
-        r.Action("report.pick-place", PickPlace);
-        r.Action("report.set-words", ctx => { if (ctx.Answer.FirstOrDefault() is { Length: > 0 } w && w != "skip") ctx.State.Set("words", w); else ctx.State.Remove("words"); return "ok"; });
-        r.Action("report.summary", Summary);
-        r.Action("report.edit", Edit);
-        r.Action("report.save", Save);
+        r.Action("report.begin", Begin, "organisation", "member");
+        r.Action("report.add-identifiers", AddIdentifiers, "added", "retry", FlowOutcomes.AnswerOutcome);
+        r.Action("report.clear-identifiers", ctx => { ctx.State.Remove("ids"); ctx.State.Remove("description"); return "ok"; }, "ok");
+        r.Action("report.categories-chosen", ctx => ctx.State.GetAll("categories").Contains(ReportCategories.Other) ? "other" : Clear(ctx, "other", "ok"), "other", "ok");
+        r.Action("report.set-date", SetDate, "ok");
+        r.Action("report.set-place", SetPlace, "ok", "ambiguous", "retry");
+        r.Action("report.pick-place", PickPlace, "ok", "retry");
+        r.Action("report.set-words", ctx => { if (ctx.Answer.FirstOrDefault() is { Length: > 0 } w && w != "skip") ctx.State.Set("words", w); else ctx.State.Remove("words"); return "ok"; }, "ok");
+        r.Action("report.summary", Summary, "ok");
+        r.Action("report.edit", Edit, FlowOutcomes.AnswerOutcome);
+        r.Action("report.save", Save, "saved");
 
         r.Parser("description", ctx => ctx.Input.Text.Count(char.IsLetter) >= 10 ? ParseResult.Success(ctx.Input.Text) : ParseResult.Fail("report.description_invalid"));
         r.Parser("date", ParseDate);

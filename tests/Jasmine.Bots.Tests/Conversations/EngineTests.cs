@@ -28,7 +28,7 @@ public sealed class EngineTests
     private static FlowSet Flows(string yamlFlow)
     {
         var dir = Directory.CreateTempSubdirectory("flows");
-        File.WriteAllText(Path.Combine(dir.FullName, "globals.yaml"), "default: f\nglobals: []\n");
+        File.WriteAllText(Path.Combine(dir.FullName, "globals.yaml"), "default: f\ncancel: f\nglobals: []\n");
         File.WriteAllText(Path.Combine(dir.FullName, "f.yaml"), yamlFlow);
         return FlowSet.Load(dir.FullName);
     }
@@ -38,6 +38,7 @@ public sealed class EngineTests
     {
         var flows = Flows("""
             id: f
+            version: 1
             start: a
             steps:
               a:
@@ -58,6 +59,7 @@ public sealed class EngineTests
     {
         var flows = Flows("""
             id: f
+            version: 1
             members_only: false
             start: a
             steps:
@@ -105,6 +107,7 @@ public sealed class EngineTests
     {
         var flows = Flows("""
             id: f
+            version: 1
             members_only: false
             start: a
             steps:

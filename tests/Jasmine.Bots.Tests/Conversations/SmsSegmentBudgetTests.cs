@@ -30,7 +30,8 @@ public sealed class SmsSegmentBudgetTests(ITestOutputHelper output)
                     if (step.Say is { } say) texts.Add(($"{flow.Id}.{id} say", new Reply(locale.Get(say))));
                     if (step.Ask is { } ask)
                     {
-                        var choices = (step.Choices ?? []).Select(c => new Choice(locale.Get(c.Label), c.Value)).ToList();
+                        // As shown without a kept draft (with one, "continue where I was" takes the place of "invite", and is shorter).
+                        var choices = (step.Choices ?? []).Where(c => c.When != "draft").Select(c => new Choice(locale.Get(c.Label), c.Value)).ToList();
                         if (step.ChoicesFrom == "languages") choices.InsertRange(0, locales.All.Select(l => new Choice(l.NativeName, l.Language)));
                         texts.Add(($"{flow.Id}.{id} ask", new Reply(locale.Get(ask), choices)));
                     }

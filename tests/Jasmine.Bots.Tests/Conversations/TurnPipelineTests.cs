@@ -47,7 +47,7 @@ public sealed class TurnPipelineTests : IDisposable
     {
         var chat = _host.Chat("half-way");
         await chat.Join(_host.NewInvite());
-        foreach (var step in new[] { "/report", "0611223344", "1", "2", "11", "1", "Lyon", "He hurt me near the station", "1", "1", "4" }) await chat.Send(step);
+        foreach (var step in new[] { "/report", "0611223344", "1", "2", "11", "1", "Lyon", "He hurt me near the station", "1", "1", "1", "4" }) await chat.Send(step);
         chat.Expect("send");
         var store = _host.Get<JasmineStore>();
         var before = store.Reports.Count();

@@ -127,7 +127,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             using var http = new HttpClient { BaseAddress = new Uri(host.Url) };
             var victim = new Chat(http, sessions, "victim");
             await victim.Join(invite);
-            foreach (var step in new[] { "/report", "0611223344", "1", "2", "11", "1", "Lyon", "He hurt me badly near the station", "1", "1", "4" }) await victim.Send(step);
+            foreach (var step in new[] { "/report", "0611223344", "1", "2", "11", "1", "Lyon", "He hurt me badly near the station", "1", "1", "1", "4" }) await victim.Send(step);
             await victim.Send("1");
             victim.Expect("will contact you");
             var reference = System.Text.RegularExpressions.Regex.Match(victim.LastText, @"R-[A-Z0-9]{4,8}").Value;

@@ -88,7 +88,7 @@ public sealed class PostgresJobsTests : IDisposable
         using var host = new JasmineFactory(Settings());
         var victim = host.Chat("victim");
         await victim.Join(host.NewInvite());
-        foreach (var step in new[] { "/report", "0611223344", "1", "2", "11", "1", "Lyon", "He hurt me badly", "1", "1", "4", "1" }) await victim.Send(step);
+        foreach (var step in new[] { "/report", "0611223344", "1", "2", "11", "1", "Lyon", "He hurt me badly", "1", "1", "1", "4", "1" }) await victim.Send(step);
         victim.Expect("will contact you");
 
         IReadOnlyList<Channels.Try.TryReply> inbox;

@@ -81,6 +81,9 @@ public sealed class CriesForHelpTests : IDisposable
         // Her own words are her answer, even when one of them is a global word ("santé", "info") or a cry for help.
         await chat.Send("au secours");
         ExpectEmergencyNumbers(chat);
+        // Kept as the first part of her story; "Terminé" goes on.
+        chat.Expect("C'est ajouté");
+        await chat.Tap("Terminé");
         chat.Expect("Veux-tu que l'équipe te contacte ?");
     }
 
