@@ -226,7 +226,7 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
                     var selected = ctx.State.GetAll(setName);
                     if (!done || selected.Count == 0)
                     {
-                        var labels = string.Join(", ", choices.Where(c => selected.Contains(c.Value)).Select(c => c.Label));
+                        var labels = string.Join(LocalNumbers.ListSeparator(ctx.State.Language), choices.Where(c => selected.Contains(c.Value)).Select(c => c.Label));
                         if (selected.Count == 0) ctx.Say(step.Invalid ?? "error.choose");
                         else ctx.Say("multi.selected", new Dictionary<string, string> { ["selected"] = labels });
                         ctx.Add(new Reply(ctx.Text(step.Ask!), choices));
