@@ -109,11 +109,19 @@ public sealed class ServicesFeature(SupportServiceStore services, Gazetteer gaze
             }
             lines.Add(national ?? ctx.Text("services.fallback"));
             var text = string.Join('\n', lines);
-            // On SMS the emergency numbers matter more than the helpline's hours: shorten to the essentials.
-            if (channel == "tel" && SmsSegments.Count(SmsRendering.Prepare(text, ctx.State.Language)) > SmsSegmentBudget)
-                text = none + "\n" + (farther.Count > 0 ? Block(ctx, 1, farther[0].Service, farther[0].DistanceKm, nowParis, Detail.ShortNames, mapLink: false) + "\n" : "") + ctx.Text("services.fallback");
-            if (channel == "tel" && SmsSegments.Count(SmsRendering.Prepare(text, ctx.State.Language)) > SmsSegmentBudget)
-                text = none + "\n" + ctx.Text("services.fallback");
+            if (channel == "tel")
+            {
+                // The SMS carries the question that follows (another kind, the menu) in the same message: it counts.
+                var tail = "\n\n" + ctx.Text("services.more") + "\n1. " + ctx.Text("services.other_kind") + "\n2. " + ctx.Text("choice.menu");
+                bool Fits(string t) => SmsSegments.Count(SmsRendering.Prepare(t + tail, ctx.State.Language)) <= SmsSegmentBudget;
+                // The emergency numbers matter more than the helpline's hours: shorten to the essentials.
+                var nearest = farther.Count > 0 ? Block(ctx, 1, farther[0].Service, farther[0].DistanceKm, nowParis, Detail.ShortNames, mapLink: false) + "\n" : "";
+                foreach (var shorter in new[] { none + "\n" + nearest + ctx.Text("services.fallback"), none + "\n" + ctx.Text("services.fallback"), ctx.Text("services.fallback") })
+                {
+                    if (Fits(text)) break;
+                    text = shorter;
+                }
+            }
             ctx.Add(new Reply(text));
             ctx.State.Remove("services_where");
             return "more";
