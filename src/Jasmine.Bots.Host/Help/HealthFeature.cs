@@ -97,8 +97,7 @@ public sealed partial class HealthFeature(HealthNoteStore notes, MedicalFacts fa
     private string Nearest(TurnContext ctx)
     {
         var where = ctx.Answer.FirstOrDefault() ?? "";
-        if (where is "" or "skip") return "ok";
-        if (services.NearestForHealth(ctx, where) is { } text) ctx.Add(new Reply(text));
+        if (where is not ("" or "skip") && services.NearestForHealth(ctx, where) is { } text) ctx.Add(new Reply(text));
         ctx.Say("health.urgent.go_on");
         return "ok";
     }
@@ -126,7 +125,7 @@ public sealed partial class HealthFeature(HealthNoteStore notes, MedicalFacts fa
     }
 
     // Afternoon and evening markers, folded: pm, du soir, de la tarde/noche, da tarde/noite, seara, вечера, 下午, 晚上, مساء.
-    [GeneratedRegex(@"\b(pm|p m|soir|apres midi|tarde|noche|noite|seara|dupa amiaza|вечера|вечер|вечора|вечерта|следобед)\b|下午|晚上|مساء")]
+    [GeneratedRegex(@"(?<!\p{L})(pm|p m|soir|apres midi|tarde|noche|noite|seara|dupa amiaza|вечера|вечер|вечора|вечерта|следобед|مساء|مساءا)(?!\p{L})|下午|晚上")]
     private static partial Regex Evening();
 
     private static string SetFree(TurnContext ctx, string var)
