@@ -200,6 +200,11 @@ public sealed partial class HealthFeature(HealthNoteStore notes, MedicalFacts fa
             // The text note above is complete; the operator learns what to install (the message names no person).
             logger.LogError("The doctor's note PDF was not made: {Reason}", e.Message);
         }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or BadImageFormatException)
+        {
+            // No native Skia or HarfBuzz for this platform: the text note still goes out.
+            logger.LogError("The doctor's note PDF was not made: the native PDF library could not load ({Type})", e.GetType().Name);
+        }
     }
 
     private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

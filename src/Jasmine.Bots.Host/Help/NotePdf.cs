@@ -13,7 +13,7 @@ public sealed class NoteFontsMissingException(string message) : Exception(messag
 /// The doctor's note as an A4 PDF that shows every script she may write in: Skia's PDF backend embeds a subset of
 /// each font (so any reader shows the same letters) and writes the text back in, so it can be copied or searched;
 /// HarfBuzz shapes each run, so Arabic comes out joined and right to left. Fonts are Debian's Noto packages
-/// (fonts-noto-core, fonts-noto-cjk, installed by deploy/ci-prereqs.sh and the Dockerfile's set-up).
+/// (fonts-noto-core, fonts-noto-cjk; deploy/ci-prereqs.sh installs them), read from their files.
 /// </summary>
 public static class NotePdf
 {
