@@ -113,6 +113,8 @@ public sealed partial class HealthFeature(HealthNoteStore notes, MedicalFacts fa
     {
         var text = ctx.Input.Text;
         var numbers = LocalNumbers.All(text);
+        if (numbers.Count == 0 && NoonOrMidnight().Match(TextFolding.Fold(text)) is { Success: true } word)
+            numbers = [word.Groups["noon"].Success ? 12 : 0];
         if (numbers.Count == 0 || numbers[0] > 24) return ParseResult.Fail("health.hour_invalid");
         var hour = numbers[0] % 24;
         var minute = numbers.Count > 1 && numbers[1] < 60 ? numbers[1] : 0;
@@ -127,6 +129,9 @@ public sealed partial class HealthFeature(HealthNoteStore notes, MedicalFacts fa
     // Afternoon and evening markers, folded: pm, du soir, de la tarde/noche, da tarde/noite, seara, вечера, 下午, 晚上, مساء.
     [GeneratedRegex(@"(?<!\p{L})(pm|p m|soir|apres midi|tarde|noche|noite|seara|dupa amiaza|вечера|вечер|вечора|вечерта|следобед|مساء|مساءا)(?!\p{L})|下午|晚上")]
     private static partial Regex Evening();
+
+    [GeneratedRegex(@"(?<noon>midi|noon|mediodia|meio dia|pranz|amiaza|полдень|обед|пладне|опівдні|полудень|中午|ظهرا|الظهر)|(?<midnight>minuit|midnight|medianoche|meia noite|miezul noptii|полночь|полунощ|північ|半夜|午夜|منتصف الليل)")]
+    private static partial Regex NoonOrMidnight();
 
     private static string SetFree(TurnContext ctx, string var)
     {

@@ -101,6 +101,8 @@ public sealed class NumbersAsTypedTests : IDisposable
     [InlineData("العربية", "٣ مساءً", "15:00")]
     [InlineData("中文", "下午3点", "15:00")]
     [InlineData("Русский", "в 9 вечера", "21:00")]
+    [InlineData("Français", "vers minuit", "00:00")]
+    [InlineData("Español", "a mediodía", "12:00")]
     public async Task The_hour_of_exposure_is_read_as_she_types_it_and_written_in_the_note(string language, string typed, string expected)
     {
         var chat = _host.Chat("hour-" + Guid.NewGuid().ToString("N")[..8]);
