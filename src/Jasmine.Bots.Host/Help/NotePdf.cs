@@ -134,14 +134,15 @@ public static class NotePdf
         {
             if (current.Length == 0) return;
             var s = script ?? Script.Latin;
-            tokens.Add(new Token(current.ToString(), s, Measure(fonts.For(s, bold), current.ToString(), size, s)));
+            tokens.Add(new Token(current.ToString(), s, Measure(fonts.For(s, bold), current.ToString(), SizeFor(s, size), s)));
             current.Clear();
         }
         foreach (var rune in text.EnumerateRunes())
         {
             var isSpace = Rune.IsWhiteSpace(rune);
-            // Spaces and punctuation stay with the run they follow, so "« حساسية من البنسلين »" keeps its words together.
-            var s = isSpace || (script is not null && !Rune.IsLetterOrDigit(rune) && ScriptOf(rune) == Script.Latin) ? script ?? Script.Latin : ScriptOf(rune);
+            // Spaces stay with the run they follow, so "حساسية من البنسلين" is one right-to-left run; Latin
+            // punctuation after it ("»") goes back to the left-to-right line, where the French puts it.
+            var s = isSpace ? script ?? Script.Latin : ScriptOf(rune);
             if (script is not null && s != script) Flush();
             else if (current.Length > 0 && !isSpace && (script == Script.Han || Rune.IsWhiteSpace(Rune.GetRuneAt(current.ToString(), current.Length - 1)))) Flush();
             script = s;
@@ -168,6 +169,9 @@ public static class NotePdf
         }
         if (line.Count > 0) yield return line;
     }
+
+    // Naskh letters are drawn smaller than Latin ones at the same size: a little larger, they read alike.
+    private static float SizeFor(Script script, float size) => script == Script.Arabic ? size * 1.2f : size;
 
     private static float Measure(SKTypeface face, string text, float size, Script script)
     {
@@ -206,7 +210,7 @@ public static class NotePdf
             var body = script == Script.Arabic ? text.TrimEnd() : text;
             var trailing = text[body.Length..];
             var face = fonts.For(script, bold);
-            using var font = new SKFont(face, size);
+            using var font = new SKFont(face, SizeFor(script, size));
             using var shaper = new SKShaper(face);
             using var buffer = Buffer(body, script);
             var shaped = shaper.Shape(buffer, x, y, font);

@@ -67,6 +67,7 @@ public sealed class PdfTests(ITestOutputHelper output)
         Assert.StartsWith("%PDF-", Encoding.ASCII.GetString(pdf, 0, 5));
         var text = Poppler.Text(pdf);
         output.WriteLine(text);
+        if (Environment.GetEnvironmentVariable("JASMINE_PDF_OUT") is { Length: > 0 } keep) File.WriteAllBytes(keep, pdf);
         Assert.Contains(Arabic, text);
         Assert.Contains(Chinese, text);
         Assert.Contains(Russian, text);
