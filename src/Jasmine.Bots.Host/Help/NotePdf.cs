@@ -26,13 +26,15 @@ public static class NotePdf
 
     private enum Script { Latin, Arabic, Han }
 
-    private sealed record Fonts(SKTypeface Regular, SKTypeface Bold, SKTypeface Arabic, SKTypeface Han)
+    // One Latin face: SkiaSharp's PDF backend embeds each TrueType font whole (its build has no subsetter), so the
+    // title is the regular face emboldened rather than a second 500 KB font.
+    private sealed record Fonts(SKTypeface Regular, SKTypeface Arabic, SKTypeface Han)
     {
         public SKTypeface For(Script script, bool bold) => script switch
         {
             Script.Arabic => Arabic,
             Script.Han => Han,
-            _ => bold ? Bold : Regular,
+            _ => Regular,
         };
     }
 
@@ -57,7 +59,6 @@ public static class NotePdf
         // NotoSansCJK-Regular.ttc holds JP, KR, SC, TC, HK in that order: index 2 is Simplified Chinese.
         var fonts = new Fonts(
             Find("NotoSans-Regular.ttf", 0, "fonts-noto-core"),
-            Find("NotoSans-Bold.ttf", 0, "fonts-noto-core"),
             Find("NotoNaskhArabic-Regular.ttf", 0, "fonts-noto-core"),
             Find("NotoSansCJK-Regular.ttc", 2, "fonts-noto-cjk"));
         if (missing.Count > 0) throw new NoteFontsMissingException(MissingFontsMessage(missing, FontDirectories));
@@ -134,7 +135,7 @@ public static class NotePdf
         {
             if (current.Length == 0) return;
             var s = script ?? Script.Latin;
-            tokens.Add(new Token(current.ToString(), s, Measure(fonts.For(s, bold), current.ToString(), SizeFor(s, size), s)));
+            tokens.Add(new Token(current.ToString(), s, Measure(fonts.For(s, bold), current.ToString(), SizeFor(s, size), s, bold)));
             current.Clear();
         }
         foreach (var rune in text.EnumerateRunes())
@@ -173,9 +174,9 @@ public static class NotePdf
     // Naskh letters are drawn smaller than Latin ones at the same size: a little larger, they read alike.
     private static float SizeFor(Script script, float size) => script == Script.Arabic ? size * 1.2f : size;
 
-    private static float Measure(SKTypeface face, string text, float size, Script script)
+    private static float Measure(SKTypeface face, string text, float size, Script script, bool bold = false)
     {
-        using var font = new SKFont(face, size);
+        using var font = new SKFont(face, size) { Embolden = bold };
         using var shaper = new SKShaper(face);
         using var buffer = Buffer(text, script);
         return shaper.Shape(buffer, font).Width;
@@ -210,7 +211,7 @@ public static class NotePdf
             var body = script == Script.Arabic ? text.TrimEnd() : text;
             var trailing = text[body.Length..];
             var face = fonts.For(script, bold);
-            using var font = new SKFont(face, SizeFor(script, size));
+            using var font = new SKFont(face, SizeFor(script, size)) { Embolden = bold };
             using var shaper = new SKShaper(face);
             using var buffer = Buffer(body, script);
             var shaped = shaper.Shape(buffer, x, y, font);
@@ -227,7 +228,7 @@ public static class NotePdf
                 if (blob is not null) canvas.DrawText(blob, 0, 0, paint);
             }
             x += shaped.Width;
-            if (trailing.Length > 0) x += Measure(fonts.For(Script.Latin, bold), trailing, size, Script.Latin);
+            if (trailing.Length > 0) x += Measure(fonts.For(Script.Latin, bold), trailing, size, Script.Latin, bold);
         }
     }
 

@@ -89,6 +89,8 @@ public sealed class PdfTests(ITestOutputHelper output)
         Assert.Contains(rows, r => r.Contains("Type 3", StringComparison.Ordinal));
         // Columns "emb" and "uni": every font is embedded and maps back to Unicode (what pdftotext reads).
         Assert.All(rows, r => Assert.Matches(@"\byes\s+(yes|no)\s+yes\b", r));
+        // One Latin face, one Arabic, the Chinese glyphs used: a note stays well under a megabyte.
+        Assert.True(pdf.Length < 500_000, $"{pdf.Length} bytes");
     }
 
     [Fact]
