@@ -18,6 +18,16 @@ conn_file=$conn_dir/postgres.conn
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres "$@"; fi; }
 
+# The doctor's note PDF embeds Noto fonts for every script she may write in (Latin, Cyrillic, Arabic, Chinese), and
+# its tests read the PDF back with poppler (pdftotext, pdftoppm).
+if [ ! -f /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf ] || [ ! -f /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf ] \
+  || ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.tt* >/dev/null 2>&1 || [ ! -x /usr/bin/pdftotext ] || [ ! -x /usr/bin/pdftoppm ]; then
+  echo "ci-prereqs: installing fonts-noto-core fonts-noto-cjk poppler-utils"
+  as_root apt-get update -qq >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core fonts-noto-cjk poppler-utils >/dev/null
+fi
+
+
 if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   echo "ci-prereqs: installing postgresql"
   as_root apt-get update -qq >/dev/null

@@ -27,7 +27,8 @@ public static class ChoiceMatcher
     public static IReadOnlyList<Choice> MatchMany(TurnContext ctx, IReadOnlyList<Choice> choices, string text)
     {
         if (Match(ctx, choices, text) is { } single) return [single];
-        var tokens = text.Split([' ', ',', ';', '+', '/', '-', '.'], StringSplitOptions.RemoveEmptyEntries);
+        // Folded: "١ ٤", "1、4" and "１，３" are read like "1 4".
+        var tokens = TextFolding.Fold(text).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (tokens.Length < 2) return [];
         var picked = new List<Choice>();
         foreach (var token in tokens)

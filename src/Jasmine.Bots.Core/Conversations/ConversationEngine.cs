@@ -572,7 +572,7 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
             values = selected;
             return true;
         }
-        var labels = string.Join(", ", choices.Where(c => selected.Contains(c.Value)).Select(c => c.Label));
+        var labels = string.Join(LocalNumbers.ListSeparator(ctx.State.Language), choices.Where(c => selected.Contains(c.Value)).Select(c => c.Label));
         if (selected.Count == 0) ctx.Say(done ? "multi.need_one" : "multi.none_left");
         else ctx.Say("multi.selected", new Dictionary<string, string> { ["selected"] = labels });
         ctx.Add(new Reply(ctx.Text(step.Ask!), choices));

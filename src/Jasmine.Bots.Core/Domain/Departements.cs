@@ -15,7 +15,8 @@ public static partial class Departements
     {
         var m = CodePattern().Match(text.Trim());
         if (!m.Success) return null;
-        var code = m.Groups[1].Value.ToUpperInvariant();
+        // \d also matches Arabic-Indic, Persian and full-width digits: "٧٥" is 75.
+        var code = string.Concat(m.Groups[1].Value.Select(c => char.IsDigit(c) ? (char)('0' + (int)char.GetNumericValue(c)) : c)).ToUpperInvariant();
         if (code.Length == 5) return FromPostcode(code);
         if (code.Length == 1) code = "0" + code;
         return All.Contains(code) ? code : null;

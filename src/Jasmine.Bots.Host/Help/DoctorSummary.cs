@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Jasmine.Bots.Help;
 
@@ -13,18 +14,53 @@ public sealed record HealthAnswers(
     string? Allergies,
     string? Treatments,
     IReadOnlyList<string> Needs,
-    string Language);
+    string Language)
+{
+    /// <summary>Paris time of the exposure, when she gave it.</summary>
+    public TimeOnly? Hour { get; init; }
+
+    /// <summary>yes, no, unsure, or null when not asked or skipped.</summary>
+    public string? Pregnant { get; init; }
+}
+
+/// <summary>How long ago the exposure was, as a range of hours when the hour (or the day) is not known.</summary>
+public readonly record struct ExposureDelay(double MinHours, double? MaxHours)
+{
+    public bool Known => MaxHours is { } max && max - MinHours < 0.01;
+
+    /// <summary>From what she said; null when nothing dates it.</summary>
+    public static ExposureDelay? Of(HealthAnswers a, DateTime nowParis)
+    {
+        if (a.Date is not { } date) return a.MoreThanThreeDays ? new ExposureDelay(72, null) : null;
+        if (a.Hour is { } hour)
+        {
+            var h = (nowParis - date.ToDateTime(hour)).TotalHours;
+            return new ExposureDelay(Math.Max(0, h), Math.Max(0, h));
+        }
+        // Any time that day: from its end (or now, for today) to its start.
+        var start = date.ToDateTime(TimeOnly.MinValue);
+        var end = date == DateOnly.FromDateTime(nowParis) ? nowParis : start.AddDays(1);
+        return new ExposureDelay(Math.Max(0, (nowParis - end).TotalHours), Math.Max(0, (nowParis - start).TotalHours));
+    }
+
+    /// <summary>The exposure may still be within <paramref name="hours"/>.</summary>
+    public bool MayBeWithin(int hours) => MinHours < hours;
+}
 
 /// <summary>
 /// The note for medical staff, always in French whatever her language: the doctor reads French, and fixed wording
 /// per answer means nothing medical goes through a translation. Her free text is passed through as she typed it,
-/// marked as such.
+/// with the language it is written in. What a doctor must know before prescribing (allergies, treatments already
+/// taken, a possible pregnancy) comes first; every delay comes from <see cref="MedicalFacts"/>, stated once.
 /// </summary>
 public static class DoctorSummary
 {
     public const string Title = "Note pour le personnel médical";
 
     private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
+
+    /// <summary>Situations where HIV and pregnancy may follow: the ones that get the urgent advice.</summary>
+    public static readonly IReadOnlySet<string> ExposureSituations = new HashSet<string>(StringComparer.Ordinal) { "sexual-assault", "condom", "unprotected" };
 
     public static readonly IReadOnlyDictionary<string, string> What = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -54,13 +90,21 @@ public static class DoctorSummary
         ["none"] = "aucun symptôme signalé",
     };
 
+    // No delay here: each is stated once, on its own line (see Delays).
     public static readonly IReadOnlyDictionary<string, string> Needs = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["pep"] = "TPE (traitement post-exposition VIH) — à débuter dans les 48 h",
-        ["contraception"] = "contraception d'urgence — lévonorgestrel jusqu'à 72 h, ulipristal ou DIU au cuivre jusqu'à 5 jours",
+        ["pep"] = "TPE (traitement post-exposition VIH)",
+        ["contraception"] = "contraception d'urgence",
         ["sti-test"] = "dépistage IST / VIH / hépatites",
         ["certificate"] = "certificat médical de constatation (blessures, ITT)",
         ["talk"] = "soutien psychologique, écoute",
+    };
+
+    public static readonly IReadOnlyDictionary<string, string> Pregnancy = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["yes"] = "possible ou en cours, selon la patiente",
+        ["no"] = "non, selon la patiente",
+        ["unsure"] = "ne sait pas",
     };
 
     public static readonly IReadOnlyDictionary<string, string> Languages = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -69,58 +113,106 @@ public static class DoctorSummary
         ["bg"] = "bulgare", ["ru"] = "russe", ["zh"] = "chinois", ["ar"] = "arabe", ["uk"] = "ukrainien",
     };
 
-    public const string OwnWords = "dans ses mots, non traduit";
+    /// <summary>The treatments whose delay the note states, by the name the note gives them.</summary>
+    public static IReadOnlyList<(string Name, int Hours)> Treatments(MedicalFacts f) =>
+    [
+        ("TPE", f.PepHours),
+        ("lévonorgestrel", f.LevonorgestrelHours),
+        ("ulipristal", f.UlipristalHours),
+        ("DIU au cuivre", f.CopperIudHours),
+    ];
 
-    /// <summary>Helvetica cannot show Cyrillic, Arabic or Chinese: the PDF says where her exact words are.</summary>
-    public const string NonLatinNote = "Certains mots écrits dans un autre alphabet apparaissent comme « ? » : voir le message texte sur son téléphone.";
-
-    /// <summary>The note, one paragraph per line; <paramref name="today"/> is the Paris date the note is written.</summary>
-    public static IReadOnlyList<string> Lines(HealthAnswers a, DateOnly today)
+    /// <summary>The note, one paragraph per line; <paramref name="nowParis"/> is when it is written, Paris time.</summary>
+    public static IReadOnlyList<string> Lines(HealthAnswers a, DateTime nowParis, MedicalFacts facts)
     {
+        var delay = ExposureDelay.Of(a, nowParis);
         var lines = new List<string>
         {
-            $"Note remplie le {Day(today)} par la patiente, avec un service d'entraide entre pairs.",
-            $"Patiente vue pour : {Label(What, a.What)}, {When(a, today)}.",
+            $"Note remplie le {Day(DateOnly.FromDateTime(nowParis))} à {Time(nowParis)} (heure de Paris) par la patiente, avec un service d'entraide entre pairs.",
+            "— À savoir avant de prescrire —",
+            a.Allergies is { } allergies ? $"Allergies {OwnWords(allergies, a.Language)} : « {allergies} »" : "Allergies : aucune connue ou non précisée.",
+            a.Treatments is { } treatments ? $"Traitements déjà pris {OwnWords(treatments, a.Language)} : « {treatments} »" : "Traitements déjà pris : aucun ou non précisé.",
+            $"Grossesse : {(a.Pregnant is { } p ? Label(Pregnancy, p) : "non précisé")}.",
+            "— Motif —",
+            $"Patiente vue pour : {Label(What, a.What)}, {When(a, nowParis)}.",
         };
-        lines.AddRange(Delays(a, today));
+        if (Exposed(a) && delay is { } d) lines.Add(ExposureLine(a, d));
+        lines.AddRange(Delays(a, delay, facts));
         lines.Add($"Exposition possible : {List(Exposure, a.Exposure)}.");
         lines.Add($"Symptômes : {List(Symptoms, a.Symptoms)}.");
         lines.Add(a.Pain is { } pain ? $"Douleur : {pain}/10." : "Douleur : non précisée.");
-        lines.Add(a.Allergies is { } allergies ? $"Allergies ({OwnWords}) : « {allergies} »" : "Allergies : aucune connue ou non précisée.");
-        lines.Add(a.Treatments is { } treatments ? $"Traitements déjà pris ({OwnWords}) : « {treatments} »" : "Traitements déjà pris : aucun ou non précisé.");
         lines.Add(a.Needs.Count == 0 ? "Besoins exprimés : non précisés." : "Besoins exprimés : " + string.Join(" ; ", a.Needs.Select(n => Label(Needs, n))) + ".");
         if (a.Language != "fr")
             lines.Add($"Langue de la patiente : {Label(Languages, a.Language)}. Un interprète peut être nécessaire (droit à un interprète gratuit pour porter plainte).");
         return lines;
     }
 
-    public static string Text(HealthAnswers a, DateOnly today) => string.Join('\n', Lines(a, today));
+    public static string Text(HealthAnswers a, DateTime nowParis, MedicalFacts facts) => string.Join('\n', Lines(a, nowParis, facts));
 
-    private static string When(HealthAnswers a, DateOnly today)
+    /// <summary>Whether HIV treatment or emergency contraception may be at stake.</summary>
+    public static bool Exposed(HealthAnswers a) =>
+        ExposureSituations.Contains(a.What) || a.Exposure.Any(e => e is "vaginal" or "anal" or "oral" or "condom" or "blood");
+
+    private static string When(HealthAnswers a, DateTime nowParis)
     {
         if (a.Date is not { } date) return a.MoreThanThreeDays ? "il y a plus de 3 jours (date non précisée)" : "date non précisée";
-        var days = today.DayNumber - date.DayNumber;
+        var days = DateOnly.FromDateTime(nowParis).DayNumber - date.DayNumber;
         var ago = days switch { 0 => "aujourd'hui", 1 => "il y a 1 jour", _ => $"il y a {days} jours" };
-        return $"{ago} (le {Day(date)})";
+        return $"{ago} (le {Day(date)}{(a.Hour is { } h ? " à " + Time(h) : "")})";
     }
 
-    /// <summary>What the delay still allows; the time of day is not asked, so a day count is read conservatively.</summary>
-    private static IEnumerable<string> Delays(HealthAnswers a, DateOnly today)
+    private static string ExposureLine(HealthAnswers a, ExposureDelay d)
     {
-        if (a.Date is not { } date)
+        if (a.Date is null) return "Heure de l'exposition : non précisée ; délai depuis l'exposition : plus de 72 h.";
+        if (a.Hour is { } hour) return $"Heure de l'exposition : {Time(hour)} (heure de Paris) ; délai depuis l'exposition : {Hours(d.MinHours)} au moment de la note.";
+        return $"Heure de l'exposition : non précisée ; délai depuis l'exposition : entre {Hours(d.MinHours)} et {Hours(d.MaxHours!.Value)} au moment de la note.";
+    }
+
+    /// <summary>One line per treatment, each limit stated once, with what the delay still allows.</summary>
+    private static IEnumerable<string> Delays(HealthAnswers a, ExposureDelay? delay, MedicalFacts f)
+    {
+        if (!Exposed(a) && !a.Needs.Contains("pep") && !a.Needs.Contains("contraception")) yield break;
+        yield return $"TPE (traitement post-exposition VIH) : le plus tôt possible, au plus tard {f.PepHours} h après l'exposition — {Status(delay, f.PepHours)}";
+        if (a.What == "assault" && !a.Needs.Contains("contraception") && !a.Exposure.Any(e => e is "vaginal" or "condom")) yield break;
+        yield return $"Contraception d'urgence, lévonorgestrel : jusqu'à {f.LevonorgestrelHours} h — {Status(delay, f.LevonorgestrelHours)}";
+        yield return $"Contraception d'urgence, ulipristal : jusqu'à {f.UlipristalHours} h ({f.UlipristalHours / 24} jours) — {Status(delay, f.UlipristalHours)}";
+        yield return $"Contraception d'urgence, DIU au cuivre : jusqu'à {f.CopperIudHours} h ({f.CopperIudHours / 24} jours) — {Status(delay, f.CopperIudHours)}";
+    }
+
+    private static string Status(ExposureDelay? delay, int limit)
+    {
+        if (delay is not { } d) return "délai inconnu, à évaluer.";
+        if (d.MinHours >= limit) return "délai dépassé.";
+        if (d.MaxHours is { } max && max < limit) return $"encore possible (reste : {Hours(limit - max)}).";
+        return "délai peut-être dépassé, à évaluer en urgence.";
+    }
+
+    /// <summary>"(en arabe, non traduit)": the script tells the language when her chat language cannot.</summary>
+    public static string OwnWords(string text, string chatLanguage)
+    {
+        var language = WrittenIn(text, chatLanguage);
+        return language == "français" ? "(en français, ses mots)" : $"(en {language}, non traduit)";
+    }
+
+    internal static string WrittenIn(string text, string chatLanguage)
+    {
+        var arabic = 0; var han = 0; var cyrillic = 0; var latin = 0;
+        foreach (var rune in text.EnumerateRunes())
         {
-            if (a.MoreThanThreeDays)
-                yield return "Délais : plus de 72 h, TPE hors délai ; contraception d'urgence encore possible jusqu'à 5 jours (ulipristal, DIU au cuivre) ; dépistage à prévoir.";
-            yield break;
+            if (!Rune.IsLetter(rune)) continue;
+            var v = rune.Value;
+            if (v is >= 0x0600 and <= 0x06FF or >= 0x0750 and <= 0x077F or >= 0xFB50 and <= 0xFDFF or >= 0xFE70 and <= 0xFEFF) arabic++;
+            else if (v is >= 0x3400 and <= 0x9FFF or >= 0xF900 and <= 0xFAFF or >= 0x20000 and <= 0x2FFFF) han++;
+            else if (v is >= 0x0400 and <= 0x052F) cyrillic++;
+            else latin++;
         }
-        var days = today.DayNumber - date.DayNumber;
-        yield return days switch
+        var most = new[] { (arabic, "ar"), (han, "zh"), (cyrillic, "cyr"), (latin, "lat") }.MaxBy(x => x.Item1);
+        return most.Item2 switch
         {
-            <= 1 => "Délais : < 48 h : TPE possible, à débuter au plus vite. < 72 h : contraception d'urgence possible (lévonorgestrel ou ulipristal).",
-            2 => "Délais : environ 48 h : TPE peut-être encore possible, à évaluer en urgence. < 72 h : contraception d'urgence possible.",
-            3 => "Délais : environ 72 h : TPE probablement hors délai ; contraception d'urgence possible (ulipristal ou DIU au cuivre jusqu'à 5 jours).",
-            <= 5 => "Délais : > 72 h : TPE hors délai ; contraception d'urgence encore possible jusqu'à 5 jours (ulipristal, DIU au cuivre).",
-            _ => "Délais : > 5 jours : TPE et contraception d'urgence hors délai ; dépistage IST / VIH et suivi à prévoir.",
+            "ar" => "arabe",
+            "zh" => "chinois",
+            "cyr" => chatLanguage is "ru" or "bg" or "uk" ? Label(Languages, chatLanguage) : "alphabet cyrillique",
+            _ => chatLanguage is "ar" or "zh" or "ru" or "bg" or "uk" ? "alphabet latin" : Label(Languages, chatLanguage),
         };
     }
 
@@ -130,5 +222,11 @@ public static class DoctorSummary
     private static string Label(IReadOnlyDictionary<string, string> labels, string value) =>
         labels.TryGetValue(value, out var label) ? label : value;
 
+    private static string Hours(double h) => h < 1 ? "moins d'1 h" : $"{Math.Floor(h).ToString("0", French)} h";
+
     private static string Day(DateOnly date) => date.ToString("dd/MM/yyyy", French);
+
+    private static string Time(DateTime t) => t.ToString("HH:mm", French);
+
+    private static string Time(TimeOnly t) => t.ToString("HH:mm", French);
 }

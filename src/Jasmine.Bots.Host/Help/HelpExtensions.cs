@@ -17,7 +17,11 @@ public static class HelpExtensions
                 Path.Combine(flows, "services.sample.csv"), sp.GetRequiredService<ILogger<SupportServiceStore>>());
         });
         builder.Services.AddSingleton<HealthNoteStore>();
-        builder.Services.AddSingleton<IFlowFeature, ServicesFeature>();
+        // The medical delays, in one reviewed file beside the flows (conversations/facts/medical.yaml).
+        builder.Services.AddSingleton(sp => MedicalFacts.Load(Path.Combine(
+            ConversationExtensions.ContentDirectory(sp, "conversations", o => o.Conversations.FlowsDirectory), MedicalFacts.RelativePath)));
+        builder.Services.AddSingleton<ServicesFeature>();
+        builder.Services.AddSingleton<IFlowFeature>(sp => sp.GetRequiredService<ServicesFeature>());
         builder.Services.AddSingleton<IFlowFeature, HealthFeature>();
         builder.Services.AddSingleton<IAdminCommand, ServicesCommand>();
         return builder;

@@ -12,7 +12,9 @@ namespace Jasmine.Bots.Help;
 public sealed class ServicesCommand(SupportServiceStore services) : IAdminCommand
 {
     public string Name => "services";
-    public string Usage => "services import <file.csv> | export [<file.csv>] | list   the support directory (CSV columns: " + string.Join(",", SupportDirectory.CsvColumns) + ")";
+    public string Usage => "services import <file.csv> | import-finess <etalab-cs1100507-stock.csv> | export [<file.csv>] | list   the support directory (CSV columns: "
+        + string.Join(",", SupportDirectory.CsvColumns) + "; import-finess reads the public FINESS extract of geolocated establishments and keeps "
+        + "CeGIDD, family planning, CAARUD, CSAPA and hospitals, re-import replaces)";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken ct)
     {
@@ -21,6 +23,8 @@ public sealed class ServicesCommand(SupportServiceStore services) : IAdminComman
         {
             case "import" when args.Count == 2:
                 return await ImportAsync(args[1], output, ct);
+            case "import-finess" when args.Count == 2:
+                return await ImportFinessAsync(args[1], output, ct);
             case "export" when args.Count is 1 or 2:
                 if (args.Count == 1)
                 {
@@ -42,6 +46,32 @@ public sealed class ServicesCommand(SupportServiceStore services) : IAdminComman
             default:
                 throw new UsageException($"Unknown or incomplete services command '{string.Join(' ', args)}'.");
         }
+    }
+
+    private async Task<int> ImportFinessAsync(string path, TextWriter output, CancellationToken ct)
+    {
+        if (!File.Exists(path))
+        {
+            await output.WriteLineAsync($"No file at {Path.GetFullPath(path)} (a running host reads paths from its own directory: give an absolute path).");
+            return 1;
+        }
+        FinessExtract.Result result;
+        try
+        {
+            result = FinessExtract.Read(new StringReader(FinessExtract.Decode(await File.ReadAllBytesAsync(path, ct))));
+        }
+        catch (FormatException e)
+        {
+            await output.WriteLineAsync($"Not imported: {e.Message}");
+            return 1;
+        }
+        var (added, updated) = services.Upsert(result.Services);
+        var skipped = string.Join(", ", result.Skipped.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Value} {k.Key}"));
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Imported {result.Services.Count} service(s) from {result.Establishments} FINESS establishment(s): {added} added, {updated} updated{(skipped.Length > 0 ? "; left out: " + skipped : "")}."));
+        foreach (var kind in result.Services.GroupBy(s => s.Kind).OrderBy(g => g.Key))
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {kind.Key}: {kind.Count()}"));
+        return 0;
     }
 
     private async Task<int> ImportAsync(string path, TextWriter output, CancellationToken ct)

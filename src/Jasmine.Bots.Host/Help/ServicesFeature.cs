@@ -13,6 +13,9 @@ public sealed class ServicesFeature(SupportServiceStore services, Gazetteer gaze
     /// <summary>Farther than this, a service is no help tonight: she gets the national line instead.</summary>
     public const double ReachKm = 60;
 
+    /// <summary>When nothing is within reach, the nearest still worth a long trip (a CeGIDD two hours away).</summary>
+    public const double WiderKm = 200;
+
     public const int Shown = 3;
     public const int SmsSegmentBudget = 3;
 
@@ -92,13 +95,36 @@ public sealed class ServicesFeature(SupportServiceStore services, Gazetteer gaze
 
         if (found.Count == 0)
         {
+            // Never a dead end: the nearest farther away, the national lines, then another kind or the menu (the
+            // flow's "more" step).
             var none = ctx.Text("services.none_near", Args(("kind", kindLabel), ("place", where.Name), ("km", ReachKm.ToString("0", ctx.Texts.Culture))));
-            var text = none + "\n" + (national ?? ctx.Text("services.fallback"));
-            // On SMS the emergency numbers matter more than the helpline's hours: shorten to the essentials.
-            if (channel == "tel" && Jasmine.Bots.Sms.SmsSegments.Count(Jasmine.Bots.Sms.SmsRendering.Prepare(text, ctx.State.Language)) > 3)
-                text = none + "\n" + ctx.Text("services.fallback");
+            var farther = services.Directory.Nearest(where.Latitude, where.Longitude, kind, nowParis, 2)
+                .Where(f => f.DistanceKm <= WiderKm).ToList();
+            var lines = new List<string> { none };
+            if (farther.Count > 0)
+            {
+                lines.Add(ctx.Text("services.farther", Args(("km", WiderKm.ToString("0", ctx.Texts.Culture)))));
+                for (var i = 0; i < farther.Count; i++)
+                    lines.Add(Block(ctx, i + 1, farther[i].Service, farther[i].DistanceKm, nowParis, channel == "tel" ? Detail.NoAddress : Detail.Full, mapLink: channel != "tel"));
+            }
+            lines.Add(national ?? ctx.Text("services.fallback"));
+            var text = string.Join('\n', lines);
+            if (channel == "tel")
+            {
+                // The SMS carries the question that follows (another kind, the menu) in the same message: it counts.
+                var tail = "\n\n" + ctx.Text("services.more") + "\n1. " + ctx.Text("services.other_kind") + "\n2. " + ctx.Text("choice.menu");
+                bool Fits(string t) => SmsSegments.Count(SmsRendering.Prepare(t + tail, ctx.State.Language)) <= SmsSegmentBudget;
+                // The emergency numbers matter more than the helpline's hours: shorten to the essentials.
+                var nearest = farther.Count > 0 ? Block(ctx, 1, farther[0].Service, farther[0].DistanceKm, nowParis, Detail.ShortNames, mapLink: false) + "\n" : "";
+                foreach (var shorter in new[] { none + "\n" + nearest + ctx.Text("services.fallback"), none + "\n" + ctx.Text("services.fallback"), ctx.Text("services.fallback") })
+                {
+                    if (Fits(text)) break;
+                    text = shorter;
+                }
+            }
             ctx.Add(new Reply(text));
-            return "ok";
+            ctx.State.Remove("services_where");
+            return "more";
         }
 
         var header = ctx.Text("services.header", Args(("kind", kindLabel), ("place", where.Name)));
@@ -120,6 +146,26 @@ public sealed class ServicesFeature(SupportServiceStore services, Gazetteer gaze
         var shortNational = kind is ServiceKind.Emergency or ServiceKind.Police ? ctx.Text("services.fallback") : null;
         ctx.Add(new Reply(sms ? Compact(ctx, header, found, national, shortNational, nowParis) : Compose(ctx, header, found, national, nowParis, Detail.Full, mapLink: true)));
         return "ok";
+    }
+
+    /// <summary>
+    /// For the urgent advice after an exposure: the nearest emergency department and sexual-health centre (CeGIDD),
+    /// open now first, one line each; null when the place cannot be read.
+    /// </summary>
+    public string? NearestForHealth(TurnContext ctx, string where)
+    {
+        if (Where(where) is not { } spot) return null;
+        var nowParis = ParisNow(ctx.Now);
+        var lines = new List<string> { ctx.Text("services.header", Args(("kind", ctx.Text("services.kind.emergency") + " / " + ctx.Text("services.kind.clinic")), ("place", spot.Name))) };
+        var number = 1;
+        foreach (var kind in new[] { ServiceKind.Emergency, ServiceKind.Health })
+        {
+            var found = services.Directory.Nearest(spot.Latitude, spot.Longitude, kind, nowParis, 1).Where(f => f.DistanceKm <= WiderKm).ToList();
+            foreach (var (service, km) in found)
+                lines.Add(Block(ctx, number++, service, km, nowParis, Urns.Scheme(ctx.Address) == "tel" ? Detail.ShortNames : Detail.Full, mapLink: false));
+        }
+        if (number == 1) lines.Add(ctx.Text("services.none_near", Args(("kind", ctx.Text("services.kind.clinic")), ("place", spot.Name), ("km", WiderKm.ToString("0", ctx.Texts.Culture)))));
+        return string.Join('\n', lines);
     }
 
     /// <summary>The richest text that still fits the SMS budget once folded as the SMS channel will fold it.</summary>

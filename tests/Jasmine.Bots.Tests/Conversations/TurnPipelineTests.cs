@@ -33,7 +33,13 @@ public sealed class TurnPipelineTests : IDisposable
     {
         // The real flows, with one more step after the report is written.
         Directory.CreateDirectory(_flows);
-        foreach (var file in Directory.GetFiles(Path.Combine(Security.TryItSecurityTests.RepoRoot(), "conversations"))) File.Copy(file, Path.Combine(_flows, Path.GetFileName(file)));
+        var source = Path.Combine(Security.TryItSecurityTests.RepoRoot(), "conversations");
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(_flows, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
         var report = Path.Combine(_flows, "report.yaml");
         var yaml = File.ReadAllText(report);
         const string save = "  save:\n    action: report.save\n    next: \"@wipe/offer\"";

@@ -30,6 +30,16 @@ public sealed class HealthFlowTests(ITestOutputHelper output) : IDisposable
         chat.Expect("Que s'est-il passe ?");
         await chat.Tap("Agression sexuelle");
         await chat.Tap("Hier");
+        chat.Expect("À quelle heure");
+        await chat.Send("15h");
+        // Yesterday 15:00 is within 48 h whatever the time now: what to do comes first.
+        chat.Expect("VIH : un traitement (TPE) doit commencer dans les 48 h");
+        chat.Expect("lévonorgestrel jusqu'à 72 h");
+        chat.Expect("15 (SAMU), 17 (police), 112");
+        chat.Expect("SMS au 114");
+        chat.Expect("3919");
+        chat.Expect("urgences ou le CeGIDD le plus proche");
+        await chat.Tap("Passer");
         chat.Expect("Quel contact");
         await chat.Send("1 4");
         chat.Expect("Choisi : Penetration vaginale, Capote rompue, ou retiree sans ton accord");
@@ -41,6 +51,8 @@ public sealed class HealthFlowTests(ITestOutputHelper output) : IDisposable
         await chat.Send("6/10");
         await chat.Send("pénicilline, je crois");
         await chat.Tap("Rien");
+        chat.Expect("enceinte");
+        await chat.Tap("Non");
         await chat.Send("1 2 4");
         await chat.Tap("Valider");
         chat.Expect("copie chiffree");
@@ -48,14 +60,16 @@ public sealed class HealthFlowTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(chat.LastText);
 
         chat.Expect("Voici ta note en francais");
-        chat.Expect($"Patiente vue pour : agression sexuelle, il y a 1 jour (le {ParisDate(1)}).");
-        chat.Expect("Délais : < 48 h : TPE possible");
+        chat.Expect($"Patiente vue pour : agression sexuelle, il y a 1 jour (le {ParisDate(1)} à 15:00).");
+        chat.Expect("Grossesse : non, selon la patiente.");
+        chat.Expect("Heure de l'exposition : 15:00");
+        chat.Expect("TPE (traitement post-exposition VIH) : le plus tôt possible, au plus tard 48 h après l'exposition — encore possible");
         chat.Expect("Exposition possible : pénétration vaginale, préservatif rompu ou retiré.");
         chat.Expect("Symptômes : douleurs.");
         chat.Expect("Douleur : 6/10.");
-        chat.Expect("Allergies (dans ses mots, non traduit) : « pénicilline, je crois »");
+        chat.Expect("Allergies (en français, ses mots) : « pénicilline, je crois »");
         chat.Expect("Traitements déjà pris : aucun ou non précisé.");
-        chat.Expect("Besoins exprimés : TPE (traitement post-exposition VIH) — à débuter dans les 48 h ; contraception d'urgence");
+        chat.Expect("Besoins exprimés : TPE (traitement post-exposition VIH) ; contraception d'urgence ; certificat");
         chat.Expect("certificat médical de constatation");
         Assert.DoesNotContain("Langue de la patiente", chat.LastText);
         chat.Expect("Je n'ai rien garde");
@@ -81,15 +95,17 @@ public sealed class HealthFlowTests(ITestOutputHelper output) : IDisposable
         await chat.Send("0");
         await chat.Tap("Nothing");
         await chat.Send("took a morning-after pill yesterday");
+        await chat.Tap("No");
         await chat.Tap("STI test");
         await chat.Tap("Done");
         await chat.Tap("Yes, keep a copy");
         output.WriteLine(chat.LastText);
         chat.Expect("Here is your note in French");
         chat.Expect("Patiente vue pour : rupture ou retrait du préservatif, il y a plus de 3 jours (date non précisée).");
-        chat.Expect("plus de 72 h, TPE hors délai");
+        chat.Expect("au plus tard 48 h après l'exposition — délai dépassé.");
+        Assert.DoesNotContain("VIH : un traitement", chat.LastText);
         chat.Expect("Symptômes : aucun symptôme signalé.");
-        chat.Expect("Traitements déjà pris (dans ses mots, non traduit) : « took a morning-after pill yesterday »");
+        chat.Expect("Traitements déjà pris (en anglais, non traduit) : « took a morning-after pill yesterday »");
         chat.Expect("Langue de la patiente : anglais.");
         chat.Expect("An encrypted copy is kept");
 
@@ -124,6 +140,7 @@ public sealed class HealthFlowTests(ITestOutputHelper output) : IDisposable
         await chat.Send("8");
         await chat.Send(allergies);
         await chat.Send("1");       // no treatment
+        await chat.Send("2");       // not pregnant
         await chat.Send("4 5 6");   // certificate, someone to talk to, done
         await chat.Send("2");       // keep nothing
         output.WriteLine(chat.LastText);
@@ -131,7 +148,7 @@ public sealed class HealthFlowTests(ITestOutputHelper output) : IDisposable
         chat.Expect("Exposition possible : contact avec du sang.");
         chat.Expect("Symptômes : douleurs, saignements.");
         chat.Expect("Douleur : 8/10.");
-        chat.Expect($"Allergies (dans ses mots, non traduit) : « {allergies} »");
+        chat.Expect($"Allergies (en {languageInFrench}, non traduit) : « {allergies} »");
         chat.Expect("Besoins exprimés : certificat médical de constatation (blessures, ITT) ; soutien psychologique, écoute.");
         chat.Expect($"Langue de la patiente : {languageInFrench}.");
         Assert.Equal(0, Notes.Count());
@@ -142,11 +159,12 @@ public sealed class HealthFlowTests(ITestOutputHelper output) : IDisposable
     {
         var turns = new Turns(_host, "telegram:4242");
         await turns.Join("fr");
-        foreach (var answer in new[] { "/health", "1", "2", "1 7", "5 6", "3", "1", "1", "1 6", "2" }) await turns.Say(answer);
+        // Sexual assault yesterday, hour unknown (1), no place for the nearest services (1, skip), then the questions.
+        foreach (var answer in new[] { "/health", "1", "2", "1", "1", "1 7", "5 6", "3", "1", "1", "2", "1 6", "2" }) await turns.Say(answer);
         var document = Assert.Single(turns.Last, r => r.DocumentBytes is not null);
         Assert.Equal("note-medecin.pdf", document.DocumentName);
         Assert.Equal("application/pdf", document.DocumentMime);
-        PdfChecks.AssertWellFormed(document.DocumentBytes!);
+        Assert.Contains("Patiente vue pour", Poppler.Text(document.DocumentBytes!));
         // The note text and the PDF are separate messages: the file must not swallow the text or the reverse.
         Assert.Contains(turns.Last, r => r.DocumentBytes is null && r.Text.Contains("Patiente vue pour", StringComparison.Ordinal));
     }

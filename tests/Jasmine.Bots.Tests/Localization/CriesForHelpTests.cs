@@ -97,6 +97,9 @@ public sealed class CriesForHelpTests : IDisposable
         await chat.Tap("Santé : un mot");
         await chat.Tap("Agression sexuelle");
         await chat.Tap("Hier");
+        // Within 72 hours: the hour is asked, then the urgent advice offers the nearest places.
+        await chat.Tap("Je ne sais pas");
+        await chat.Tap("Passer");
         await chat.Send("1");
         await chat.Tap("Valider");
         await chat.Tap("Aucun");
@@ -107,8 +110,13 @@ public sealed class CriesForHelpTests : IDisposable
         chat.Expect("As-tu déjà pris un traitement");
         // "info" is a global word, yet here it was her answer; TPE (once the health word) is her answer too.
         await chat.Send("TPE");
+        chat.Expect("Est-ce que tu pourrais être enceinte ?");
+        await chat.Tap("Passer");
         chat.Expect("De quoi as-tu besoin ?");
+        // A way out still works in her own words; with answers in progress she chooses to keep them or not.
         await chat.Send("annuler");
+        chat.Expect("Les garder pour plus tard");
+        await chat.Tap("Effacer");
         chat.Expect("C'est annulé");
     }
 

@@ -144,7 +144,7 @@ public sealed class TranscriptHost : IDisposable, IAsyncDisposable
 
     private static long ChatId(string from) => 100_000_000 + (uint)StableHash(from) % 800_000_000;
 
-    private static string PhoneOf(string from) => "+336" + ((uint)StableHash(from) % 100_000_000).ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
+    private static string PhoneOf(string from) => "+33612" + ((uint)StableHash(from) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
 
     private static int StableHash(string s)
     {
@@ -207,22 +207,20 @@ public sealed class TranscriptHost : IDisposable, IAsyncDisposable
         if (!response.IsSuccessStatusCode) return (response.StatusCode, []);
         await WaitUntilSentAsync();
         var bodies = _twilio.Messages.Where(m => m.To == phone).Skip(before).Select(m => m.Body).ToList();
-        return (response.StatusCode, bodies.Count == 0 ? [] : [SmsReply(string.Join("\n", bodies))]);
+        return (response.StatusCode, bodies.Select(SmsReply).ToList());
     }
 
-    /// <summary>An SMS as the transcript reads it: numbered lines "1. Yes" become the choices "[Yes]".</summary>
+    /// <summary>An SMS as the transcript reads it: the numbered lines that end it ("1. Yes") become the choices "[Yes]".</summary>
     private static TryReply SmsReply(string text)
     {
-        var lines = text.Split('\n');
+        var lines = text.Split('\n').ToList();
         var choices = new List<TryChoice>();
-        var rest = new List<string>();
-        foreach (var line in lines)
+        while (lines.Count > 0 && System.Text.RegularExpressions.Regex.Match(lines[^1], @"^(\d{1,2})\. (.+)$") is { Success: true } m)
         {
-            var m = System.Text.RegularExpressions.Regex.Match(line, @"^(\d{1,2})\. (.+)$");
-            if (m.Success) choices.Add(new TryChoice(m.Groups[2].Value.Trim(), m.Groups[1].Value));
-            else rest.Add(line);
+            choices.Insert(0, new TryChoice(m.Groups[2].Value.Trim(), m.Groups[1].Value));
+            lines.RemoveAt(lines.Count - 1);
         }
-        return new TryReply(string.Join("\n", rest), choices);
+        return new TryReply(string.Join("\n", lines), choices);
     }
 
     private async Task WaitUntilSentAsync()

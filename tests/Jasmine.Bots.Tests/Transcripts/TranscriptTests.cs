@@ -133,7 +133,7 @@ public sealed class TranscriptTests(ITestOutputHelper output)
     /// <summary>Both sides of an SMS comparison without accents and typographic quotes: the renderer folds them only when that keeps the SMS in GSM-7.</summary>
     internal static string Unaccented(string text)
     {
-        var decomposed = text.Replace('’', '\'').Replace('«', '"').Replace('»', '"').Replace("œ", "oe").Normalize(NormalizationForm.FormD);
+        var decomposed = Jasmine.Bots.Sms.SmsSegments.ToGsm7Friendly(text).Replace('’', '\'').Replace('«', '"').Replace('»', '"').Replace("œ", "oe").Normalize(NormalizationForm.FormD);
         return new string(decomposed.Where(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark).ToArray()).Normalize(NormalizationForm.FormC);
     }
 }
