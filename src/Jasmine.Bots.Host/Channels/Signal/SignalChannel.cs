@@ -6,8 +6,12 @@ using Jasmine.Bots.Sms;
 
 namespace Jasmine.Bots.Channels.Signal;
 
-/// <summary>A Signal text becomes a turn; a shared location arrives as a maps link and is read back as a point.</summary>
-public sealed partial class SignalInboundHandler(ChannelInbound inbound) : ISignalInboundHandler
+/// <summary>
+/// A Signal text becomes a turn for <c>signal:&lt;uuid&gt;</c> (her number, when Signal shows it, only links an older
+/// number address to her uuid, see <see cref="MemberService.ResolveSignal"/>); a shared location arrives as a maps
+/// link and is read back as a point. An edit is the new text of that message: handled once, like a message.
+/// </summary>
+public sealed partial class SignalInboundHandler(ChannelInbound inbound, MemberService members) : ISignalInboundHandler
 {
     public async Task HandleAsync(SignalInbound message, CancellationToken ct)
     {
@@ -17,7 +21,11 @@ public sealed partial class SignalInboundHandler(ChannelInbound inbound) : ISign
             && double.TryParse(m.Groups[2].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var lon)
             && lat is >= -90 and <= 90 && lon is >= -180 and <= 180)
             input = new Inbound("", new GeoPoint(lat, lon));
-        await inbound.HandleAsync("signal", $"{message.SourceNumber}:{message.Timestamp}", Urns.Signal(message.SourceNumber), input, ct);
+        var urn = members.ResolveSignal(message.SourceUuid, message.SourceNumber);
+        // Marked unreachable when Signal said she was not registered: writing to us proves she is again.
+        if (members.Address(urn) is { Unreachable: true }) members.SetUnreachable(urn, false);
+        // The edit's own envelope timestamp is its id: each version is handled once.
+        await inbound.HandleAsync("signal", $"{message.Source}:{message.Timestamp}", urn, input, ct);
     }
 
     // Signal shares a location as "https://maps.google.com/maps?q=48.8566%2C2.3522" (comma sometimes escaped).
@@ -26,22 +34,43 @@ public sealed partial class SignalInboundHandler(ChannelInbound inbound) : ISign
 }
 
 /// <summary>Signal has no buttons: choices become numbered lines; the sent timestamp is the message's id (for remote delete).</summary>
-public sealed class SignalSender(SignalApiClient client, Microsoft.Extensions.Options.IOptions<SignalOptions> options) : IChannelSender
+public sealed class SignalSender(SignalApiClient client, SignalIdentityChanges identities, Microsoft.Extensions.Options.IOptions<SignalOptions> options) : IChannelSender
 {
     public string Scheme => "signal";
     public bool IsEnabled => options.Value.IsConfigured;
 
     public async Task<SendOutcome> SendAsync(string urn, OutboundMessage message, CancellationToken ct)
     {
+        if (message.RemoteDeleteId is { } id) return await DeleteAsync(urn, id, message, ct);
         var text = SmsRendering.WithNumberedChoices(new Reply(message.Text, message.Choices));
         if (message.Location is { } at)
             text += $"\nhttps://maps.google.com/maps?q={at.Latitude.ToString("0.#####", CultureInfo.InvariantCulture)},{at.Longitude.ToString("0.#####", CultureInfo.InvariantCulture)}";
         var result = await client.SendAsync(Urns.Path(urn), text, ct);
-        return result.Status switch
-        {
-            SignalSendStatus.Sent => SendOutcome.Sent(result.Timestamp?.ToString(CultureInfo.InvariantCulture) ?? ""),
-            SignalSendStatus.RetryLater => SendOutcome.Retry(result.RetryAfter),
-            _ => new SendOutcome(SendStatus.Dropped, Error: "refused by signal-cli"),
-        };
+        if (result.Error == SignalErrorKind.UntrustedIdentity && await identities.ChangedAsync(urn, ct))
+            // Her new key is trusted now: the retry goes out at once.
+            return SendOutcome.Retry(TimeSpan.Zero, "untrusted identity, now trusted");
+        return Outcome(result.Status, result.Error, result.RetryAfter,
+            () => SendOutcome.Sent(result.Timestamp?.ToString(CultureInfo.InvariantCulture) ?? ""));
     }
+
+    /// <summary>A remote delete queued by WIPE: retried with the outbox's back-off until Signal takes it or the
+    /// message is past Signal's delete window (<see cref="OutboundMessage.RetryUntil"/>), then dropped.</summary>
+    private async Task<SendOutcome> DeleteAsync(string urn, string id, OutboundMessage message, CancellationToken ct)
+    {
+        if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp))
+            return new SendOutcome(SendStatus.Dropped, Error: "not a Signal timestamp");
+        var result = await client.RemoteDeleteAsync(Urns.Path(urn), timestamp, ct);
+        if (result.Error == SignalErrorKind.UntrustedIdentity && await identities.ChangedAsync(urn, ct))
+            return SendOutcome.Retry(TimeSpan.Zero, "untrusted identity, now trusted");
+        return Outcome(result.Status, result.Error, null, () => SendOutcome.Sent());
+    }
+
+    private static SendOutcome Outcome(SignalSendStatus status, SignalErrorKind error, TimeSpan? retryAfter, Func<SendOutcome> sent) => status switch
+    {
+        SignalSendStatus.Sent => sent(),
+        // Rate limits and CAPTCHAs are the account's: the outbox pauses the whole channel for retry-after.
+        SignalSendStatus.RetryLater => SendOutcome.Retry(retryAfter, error.ToString()),
+        _ when error == SignalErrorKind.Unregistered => new SendOutcome(SendStatus.Unreachable, Error: "not on Signal"),
+        _ => new SendOutcome(SendStatus.Dropped, Error: error.ToString()),
+    };
 }
