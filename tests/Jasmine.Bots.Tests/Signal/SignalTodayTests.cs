@@ -1,0 +1,200 @@
+using Jasmine.Bots.Channels.Outbox;
+using Jasmine.Bots.Localization;
+using Jasmine.Bots.Members;
+using Jasmine.Bots.Storage;
+using Jasmine.Bots.Tests.Fakes;
+using Jasmine.Bots.Tests.Support;
+using Jasmine.Bots.Wipe;
+
+namespace Jasmine.Bots.Tests.Signal;
+
+/// <summary>Signal as it is today, end to end through the fake in normal mode: hidden numbers, 400 + text errors,
+/// changed safety numbers, remote deletes that must be retried.</summary>
+public sealed class SignalTodayTests : IAsyncLifetime
+{
+    private FakeSignalServer _signal = null!;
+    private JasmineFactory _host = null!;
+
+    private static LocaleTexts En => Locales.Load(Path.Combine(Jasmine.Bots.Tests.Conversations.LocaleTests.Root(), "locales"))["en"];
+
+    public async Task InitializeAsync()
+    {
+        _signal = await FakeSignalServer.StartAsync();
+        _host = new JasmineFactory(new()
+        {
+            ["Signal:ApiBaseUrl"] = _signal.BaseUrl.ToString(),
+            ["Signal:Number"] = _signal.Account,
+            ["Signal:ReceiveTimeoutSeconds"] = "1",
+            ["Channels:Limits:signal:PerSecond"] = "1000",
+        });
+        _ = _host.Services;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _host.Dispose();
+        await _signal.DisposeAsync();
+    }
+
+    private async Task<string> Say(string who, string text)
+    {
+        var before = _signal.SentTo(who).Count;
+        _signal.EnqueueText(who, text);
+        var dispatcher = _host.Get<OutboxDispatcher>();
+        await Eventually.True(() => _signal.SentTo(who).Count > before && dispatcher.IsIdle, $"an answer to '{text}'");
+        return string.Join("\n---\n", _signal.SentTo(who).Skip(before).Select(s => s.Message));
+    }
+
+    private async Task JoinAsync(string who, string disappearing = "1")
+    {
+        await Say(who, "JOIN " + _host.NewInvite());
+        await Say(who, "lang:en");
+        await Say(who, "1");
+        await Say(who, disappearing);
+        await Say(who, "Lili");
+        Assert.Contains("welcome", await Say(who, "75"), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_uuid_only_newcomer_joins_screens_a_number_and_wipes_her_chat()
+    {
+        const string number = "+33611114001";
+        var uuid = _signal.AddPerson(number, hidesNumber: true);
+
+        await JoinAsync(number);
+        Assert.Contains("+33 6 12 34 56 78", await Say(number, "06 12 34 56 78"));
+        var sentBefore = _signal.SentTo(number).Select(s => s.Timestamp).ToList();
+
+        await Say(number, "WIPE");
+        Assert.Contains(En.Get("wipe.done_signal"), _signal.SentTo(number).Last().Message);
+        await Eventually.True(() => _signal.RemoteDeletionsFor(number).Count >= sentBefore.Count && _signal.ContactUpdatesFor(number).Count == 1,
+            "her chat wiped and disappearing messages on");
+
+        // Everything went to her uuid: the API never saw (nor needed) her number.
+        Assert.All(_signal.SentTo(number), s => Assert.Equal([uuid], s.Recipients));
+        Assert.All(_signal.RemoteDeletionsFor(number), d => Assert.Equal(uuid, d.Recipient));
+        Assert.Equal(uuid, Assert.Single(_signal.ContactUpdatesFor(number)).Recipient);
+        Assert.Subset(_signal.RemoteDeletionsFor(number).Select(d => d.Timestamp).ToHashSet(), sentBefore.ToHashSet());
+        Assert.NotNull(_host.Get<MemberService>().FindByAddress(Urns.Signal(uuid)));
+    }
+
+    [Fact]
+    public async Task A_send_answered_400_rate_limit_exceeded_twice_then_201_is_delivered_exactly_once()
+    {
+        const string number = "+33611114002";
+        _signal.FailNextSendsWith(2, FakeSignalServer.Texts.RateLimitExceeded);
+
+        Assert.Contains("JOIN", await Say(number, "hello"));
+
+        var dispatcher = _host.Get<OutboxDispatcher>();
+        await Eventually.True(() => dispatcher.IsIdle, "the outbox is empty");
+        Assert.Single(_signal.SentTo(number));
+        Assert.Equal(0, _host.Get<OutboxStore>().CountByStatus(OutboxStatus.Failed));
+        Assert.DoesNotContain(_host.Logs.Lines, l => l.Contains("Rate limit exceeded", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(_host.Logs.Lines, l => l.Contains("RateLimited", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_captcha_challenge_is_retried_and_tells_the_admins_what_to_do_without_the_token_or_her_number()
+    {
+        const string number = "+33611114003";
+        var challenge = "CAPTCHA proof required for sending to \"" + number + "\", available options \"RECAPTCHA, PUSH_CHALLENGE\" with challenge token \"0c1d2e3f-1111-4222-8333-444455556666\", or wait \"1\" seconds.\n";
+        _signal.FailNextSendsWith(1, challenge);
+
+        Assert.Contains("JOIN", await Say(number, "hello"));
+
+        var log = _host.Logs.All;
+        Assert.Contains("ADMIN ACTION NEEDED", log);
+        Assert.Contains("rate-limit-challenge", log);
+        Assert.DoesNotContain("0c1d2e3f-1111-4222-8333-444455556666", log);
+        Assert.DoesNotContain(number, log);
+        Assert.DoesNotContain(number[1..], log);
+    }
+
+    [Fact]
+    public async Task An_unregistered_recipient_is_not_retried()
+    {
+        const string number = "+33611114004";
+        _signal.MarkUnregistered(_signal.UuidOf(number));
+        _signal.EnqueueText(number, "hello");
+
+        var outbox = _host.Get<OutboxStore>();
+        await Eventually.True(() => outbox.CountByStatus(OutboxStatus.Failed) == 1 && _host.Get<OutboxDispatcher>().IsIdle, "the reply given up at once");
+        Assert.Empty(_signal.SentTo(number));
+    }
+
+    [Fact]
+    public async Task A_member_who_joined_by_number_and_later_writes_with_her_number_hidden_is_the_same_member()
+    {
+        // She joined before uuids were used (or linked Signal by typing her number): her address is her number.
+        const string number = "+33611114005";
+        var members = _host.Get<MemberService>();
+        var member = members.Join(_host.NewInvite(), Urns.Signal(number), new NewMember("Nour", "en", "75", Domain.MemberRole.Member, null));
+        Assert.NotNull(member);
+        var uuid = _signal.UuidOf(number);
+
+        // Once Signal shows her number with her uuid, the two are tied...
+        Assert.DoesNotContain("JOIN", await Say(number, "menu"));
+        Assert.Equal(member.Id, members.FindByAddress(Urns.Signal(uuid))?.Id);
+        // ...and a later message that carries only her uuid still reaches her account.
+        var before = _signal.SentTo(uuid).Count;
+        _signal.EnqueueTextFromHiddenNumber(uuid, "menu");
+        await Eventually.True(() => _signal.SentTo(uuid).Count > before && _host.Get<OutboxDispatcher>().IsIdle, "an answer to her uuid");
+        Assert.Contains(En.Get("menu.ask"), _signal.SentTo(uuid).Last().Message);
+        // Sends go to the uuid; her number stays only as a hash that points at the uuid address.
+        Assert.Equal([(Urns.Signal(uuid))], members.Addresses(member.Id).Select(a => a.Urn));
+        Assert.True(members.Address(Urns.Signal(number))!.Alias);
+    }
+
+    [Fact]
+    public async Task Her_new_safety_number_is_trusted_she_is_told_and_her_messages_get_through_again()
+    {
+        const string number = "+33611114006";
+        var uuid = _signal.AddPerson(number, hidesNumber: true);
+        await JoinAsync(number);
+
+        _signal.ChangeIdentity(number);
+        // Her next message cannot be read by signal-cli: it arrives as an UntrustedIdentityException item.
+        var before = _signal.SentTo(number).Count;
+        _signal.EnqueueText(number, "menu");
+        await Eventually.True(() => _signal.SentTo(number).Count > before && _host.Get<OutboxDispatcher>().IsIdle, "the note");
+        Assert.Contains(_signal.TrustCalls, t => t.Recipient == uuid && t.TrustAllKnownKeys);
+        Assert.Equal(En.Get("signal.safety_number_changed"), _signal.SentTo(number).Last().Message);
+
+        Assert.Contains(En.Get("menu.ask"), await Say(number, "menu"));
+        Assert.Contains(_host.Logs.Lines, l => l.Contains("UntrustedIdentityException", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_send_refused_for_an_untrusted_identity_trusts_her_and_still_delivers_the_message()
+    {
+        const string number = "+33611114007";
+        var uuid = _signal.AddPerson(number, hidesNumber: true);
+        await JoinAsync(number);
+        _signal.ChangeIdentity(number);
+
+        // A message the service sends on its own (no message from her first).
+        _host.Get<Outbox>().Send(Urns.Signal(uuid), [new Channels.OutboundMessage("hello from the team", [], "en")]);
+
+        await Eventually.True(() => _signal.SentTo(number).Any(s => s.Message == "hello from the team") && _host.Get<OutboxDispatcher>().IsIdle, "the message");
+        Assert.Single(_signal.SentTo(number), s => s.Message == "hello from the team");
+        Assert.Contains(_signal.TrustCalls, t => t.Recipient == uuid);
+        Assert.Contains(_signal.SentTo(number), s => s.Message == En.Get("signal.safety_number_changed"));
+    }
+
+    [Fact]
+    public async Task Remote_deletes_refused_for_a_passing_reason_are_retried_until_they_go_through()
+    {
+        const string number = "+33611114008";
+        _signal.AddPerson(number, hidesNumber: true);
+        await JoinAsync(number, disappearing: "2");
+        var sentBefore = _signal.SentTo(number).Select(s => s.Timestamp).ToList();
+        _signal.FailNextRemoteDeletesWith(2, FakeSignalServer.Texts.RateLimitExceeded);
+
+        await Say(number, "WIPE");
+
+        await Eventually.True(() => _signal.RemoteDeletionsFor(number).Select(d => d.Timestamp).ToHashSet().IsSupersetOf(sentBefore),
+            "every message deleted in the end", 30_000);
+        Assert.Equal(0, _host.Get<WipeService>().Pending.Count());
+    }
+}
