@@ -431,6 +431,7 @@ public sealed class FakeSignalServer : IAsyncDisposable
         app.MapPost("/v2/send", (RequestDelegate)SendAsync);
         app.MapDelete("/v1/remote-delete/{number}", (RequestDelegate)RemoteDeleteAsync);
         app.MapPut("/v1/contacts/{number}", (RequestDelegate)UpdateContactAsync);
+        app.MapGet("/v1/identities/{number}", (RequestDelegate)IdentitiesAsync);
         app.MapPut("/v1/identities/{number}/trust/{numberToTrust}", (RequestDelegate)TrustAsync);
         app.MapPost("/v1/configuration/{number}/settings", (RequestDelegate)SetTrustModeAsync);
         app.MapGet("/v1/configuration/{number}/settings", (RequestDelegate)GetTrustModeAsync);
@@ -645,6 +646,36 @@ public sealed class FakeSignalServer : IAsyncDisposable
             _contacts.Add(new ContactUpdate(Account, recipient, StringOf(body, "name"), expiration));
         }
         context.Response.StatusCode = 204;
+    }
+
+    /// <summary>signal-cli knows a key for everyone it exchanged messages with; the number only when it was given one
+    /// (we sent to her number, or she showed it).</summary>
+    private async Task IdentitiesAsync(HttpContext context)
+    {
+        if (!IsOurAccount(context))
+        {
+            await Error(context, 500, "User is not registered.");
+            return;
+        }
+        var entries = new JsonArray();
+        lock (_gate)
+        {
+            var known = _sent.SelectMany(s => s.Recipients).ToHashSet(StringComparer.Ordinal);
+            foreach (var person in _people.Values.Distinct())
+            {
+                if (!known.Contains(person.Number) && !known.Contains(person.Uuid)) continue;
+                entries.Add(new JsonObject
+                {
+                    ["number"] = known.Contains(person.Number) || !person.HidesNumber ? person.Number : "",
+                    ["status"] = _untrusted.Contains(person.Uuid) ? "UNTRUSTED" : "TRUSTED_UNVERIFIED",
+                    ["fingerprint"] = "05 2a",
+                    ["added"] = "2026-01-01T00:00:00Z",
+                    ["safety_number"] = "12345 67890",
+                    ["uuid"] = person.Uuid,
+                });
+            }
+        }
+        await Json(context, 200, entries);
     }
 
     private async Task TrustAsync(HttpContext context)

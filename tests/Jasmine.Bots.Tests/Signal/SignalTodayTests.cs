@@ -147,6 +147,24 @@ public sealed class SignalTodayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_member_known_by_number_who_first_writes_with_her_number_hidden_is_found_through_signal_clis_identities()
+    {
+        // She linked Signal by typing her number on another channel: the bot sent to that number, so signal-cli knows
+        // which uuid it belongs to, while her own messages will never show it.
+        const string number = "+33611114009";
+        var uuid = _signal.AddPerson(number, hidesNumber: true);
+        var members = _host.Get<MemberService>();
+        var member = members.Join(_host.NewInvite(), Urns.Signal(number), new NewMember("Sarah", "en", "75", Domain.MemberRole.Member, null))!;
+        _host.Get<Outbox>().Send(Urns.Signal(number), [new Channels.OutboundMessage("your code is 123456", [], "en")]);
+        await Eventually.True(() => _signal.SentTo(number).Count == 1, "the code sent to her number");
+
+        Assert.Contains(En.Get("menu.ask"), await Say(number, "menu"));
+
+        Assert.Equal(member.Id, members.FindByAddress(Urns.Signal(uuid))?.Id);
+        Assert.Equal([uuid], _signal.SentTo(number).Last().Recipients);
+    }
+
+    [Fact]
     public async Task Her_new_safety_number_is_trusted_she_is_told_and_her_messages_get_through_again()
     {
         const string number = "+33611114006";

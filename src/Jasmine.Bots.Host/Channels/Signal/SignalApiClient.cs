@@ -188,6 +188,32 @@ public sealed class SignalApiClient(HttpClient http, IOptions<SignalOptions> opt
         return await CommandAsync(request, "trust mode", ct);
     }
 
+    /// <summary>
+    /// signal-cli's identities (<c>GET /v1/identities/{number}</c>: number, uuid, trust status of each key it knows),
+    /// or null when the API cannot say. The list names people: it is searched in memory and never kept or logged.
+    /// </summary>
+    public async Task<IReadOnlyList<SignalIdentity>?> ListIdentitiesAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(CommandTimeout);
+            using var response = await http.GetAsync(Endpoint($"v1/identities/{Uri.EscapeDataString(RequireNumber())}"), timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                logger.LogWarning("Signal identities answered {StatusCode}", (int)response.StatusCode);
+                return null;
+            }
+            return await response.Content.ReadFromJsonAsync<List<SignalIdentity>>(Json, timeout.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException
+                                   || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            logger.LogWarning("Signal identities failed ({ExceptionType})", ex.GetType().Name);
+            return null;
+        }
+    }
+
     /// <summary>Version and mode of the API (<c>GET /v1/about</c>), or null when it cannot be reached.</summary>
     public async Task<SignalAbout?> GetAboutAsync(CancellationToken ct)
     {

@@ -11,10 +11,12 @@ namespace Jasmine.Bots.Channels.Signal;
 /// number address to her uuid, see <see cref="MemberService.ResolveSignal"/>); a shared location arrives as a maps
 /// link and is read back as a point. An edit is the new text of that message: handled once, like a message.
 /// </summary>
-public sealed partial class SignalInboundHandler(ChannelInbound inbound, MemberService members) : ISignalInboundHandler
+public sealed partial class SignalInboundHandler(ChannelInbound inbound, MemberService members, SignalApiClient client) : ISignalInboundHandler
 {
     public async Task HandleAsync(SignalInbound message, CancellationToken ct)
     {
+        if (message is { SourceNumber: null, SourceUuid: { } uuid } && members.Address(Urns.Signal(uuid)) is null)
+            message = message with { SourceNumber = await NumberKnownToSignalCliAsync(uuid, ct) };
         var input = Inbound.FromText(message.Text);
         if (MapsLink().Match(message.Text) is { Success: true } m
             && double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var lat)
@@ -27,6 +29,26 @@ public sealed partial class SignalInboundHandler(ChannelInbound inbound, MemberS
         // The edit's own envelope timestamp is its id: each version is handled once.
         await inbound.HandleAsync("signal", $"{message.Source}:{message.Timestamp}", urn, input, ct);
     }
+
+    /// <summary>
+    /// A uuid we have never seen may still be a member we know by number (she linked Signal by typing her number, or
+    /// joined before uuids were used): signal-cli learnt her number with her uuid when it sent to that number, and
+    /// says so in its identities. The number is only used to find the hash of her older address.
+    /// </summary>
+    private async Task<string?> NumberKnownToSignalCliAsync(string uuid, CancellationToken ct)
+    {
+        // In normal mode each call starts a signal-cli JVM: a stranger writing ten times costs one look-up an hour.
+        var now = DateTimeOffset.UtcNow;
+        if (_lookedUp.TryGetValue(uuid, out var at) && now - at < LookUpAgainAfter) return null;
+        if (_lookedUp.Count > 4096) _lookedUp.Clear();
+        _lookedUp[uuid] = now;
+        var identities = await client.ListIdentitiesAsync(ct);
+        var number = identities?.FirstOrDefault(i => string.Equals(i.Uuid, uuid, StringComparison.OrdinalIgnoreCase) && SignalEnvelopes.IsE164(i.Number))?.Number;
+        return number is not null && members.Address(Urns.Signal(number)) is { Alias: false } ? number : null;
+    }
+
+    private static readonly TimeSpan LookUpAgainAfter = TimeSpan.FromHours(1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lookedUp = new(StringComparer.Ordinal);
 
     // Signal shares a location as "https://maps.google.com/maps?q=48.8566%2C2.3522" (comma sometimes escaped).
     [GeneratedRegex(@"maps\.google\.com/maps\?q=(-?\d{1,2}(?:\.\d+)?)(?:,|%2C)(-?\d{1,3}(?:\.\d+)?)", RegexOptions.IgnoreCase)]
