@@ -118,4 +118,22 @@ public sealed class SignalBatchTests
         Assert.DoesNotContain(logs.Lines, l => l.Contains(Her, StringComparison.Ordinal) || l.Contains(uuid, StringComparison.Ordinal)
                                                || l.Contains("PreKey", StringComparison.Ordinal) || l.Contains("la trace", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task After_signal_cli_is_killed_mid_receive_the_receiver_asks_for_fewer_messages_and_keeps_receiving()
+    {
+        await using var fake = await FakeSignalServer.StartAsync();
+        var handler = new CollectingHandler();
+        using var host = SignalTestHost.Build(fake, handler);
+        fake.FailNextReceives(1, 400, FakeSignalServer.Texts.Killed);
+        fake.EnqueueText(Her, "après");
+        await host.StartAsync();
+
+        await handler.WaitForCountAsync(1);
+        await host.StopAsync();
+
+        var asked = fake.ReceiveMaxMessages.ToList();
+        Assert.Equal(50, asked[0]);
+        Assert.Equal(25, asked[1]);
+    }
 }

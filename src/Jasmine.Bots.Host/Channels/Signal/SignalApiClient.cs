@@ -60,14 +60,17 @@ public sealed class SignalApiClient(HttpClient http, IOptions<SignalOptions> opt
     public async Task<IReadOnlyList<SignalInbound>> ReceiveAsync(CancellationToken ct) => (await ReceiveBatchAsync(ct)).Messages;
 
     /// <summary>One receive, with the counts of what could not be read (see <see cref="SignalEnvelopes.ParseBatch"/>).</summary>
-    public async Task<SignalBatch> ReceiveBatchAsync(CancellationToken ct)
+    public Task<SignalBatch> ReceiveBatchAsync(CancellationToken ct) => ReceiveBatchAsync(_options.MaxMessages, ct);
+
+    /// <inheritdoc cref="ReceiveBatchAsync(CancellationToken)"/>
+    public async Task<SignalBatch> ReceiveBatchAsync(int maxMessages, CancellationToken ct)
     {
         var number = RequireNumber();
         // Attachments, stories, avatars and stickers are not downloaded: we only read text, and a harm-reduction bot
         // should not keep people's pictures on disk. No read receipts: the conversation layer decides what to reveal.
         // max_messages keeps one receive well inside the API's 120 s kill of signal-cli, which would lose the lot.
         var uri = Endpoint($"v1/receive/{Uri.EscapeDataString(number)}?timeout={_options.ReceiveTimeoutSeconds}"
-            + $"&max_messages={_options.MaxMessages}"
+            + $"&max_messages={Math.Clamp(maxMessages, 1, _options.MaxMessages)}"
             + "&ignore_attachments=true&ignore_stories=true&ignore_avatars=true&ignore_stickers=true&send_read_receipts=false");
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

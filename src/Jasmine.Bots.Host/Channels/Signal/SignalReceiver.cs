@@ -20,6 +20,7 @@ public sealed class SignalReceiver(
     private readonly SignalOptions _options = options.Value;
     private readonly RecentKeys<(string Source, long Timestamp)> _seen = new(DeduplicationWindow);
     private bool _trustModeSet;
+    private int _maxMessages;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -37,6 +38,7 @@ public sealed class SignalReceiver(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var backoff = new ExponentialBackoff(_options.InitialBackoff, _options.MaxBackoff);
+        _maxMessages = _options.MaxMessages;
         var failures = 0;
         logger.LogInformation("Signal receiver started (polling, {TimeoutSeconds} s long poll)", _options.ReceiveTimeoutSeconds);
 
@@ -48,7 +50,7 @@ public sealed class SignalReceiver(
                 await using var scope = scopes.CreateAsyncScope();
                 var client = scope.ServiceProvider.GetRequiredService<SignalApiClient>();
                 if (!_trustModeSet) _trustModeSet = await SetTrustModeAsync(client, stoppingToken);
-                batch = await client.ReceiveBatchAsync(stoppingToken);
+                batch = await client.ReceiveBatchAsync(_maxMessages, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -60,6 +62,12 @@ public sealed class SignalReceiver(
                 // and poll again: the receiver must outlive outages of the API container.
                 failures++;
                 var delay = backoff.Next();
+                if (ex is SignalApiException { Kind: SignalErrorKind.Killed } && _maxMessages > 1)
+                {
+                    // The API killed signal-cli mid-receive: ask for fewer messages, so the next one finishes in time.
+                    _maxMessages = Math.Max(1, _maxMessages / 2);
+                    logger.LogWarning("signal-cli was killed during a receive; asking for at most {MaxMessages} message(s) per receive", _maxMessages);
+                }
                 // Only the status code and error kind: exception messages can carry the request URL (our number).
                 logger.LogWarning(
                     "Signal receive failed (status {StatusCode}, {ErrorKind}), attempt {Failures}, retrying in {DelayMs} ms",
@@ -91,6 +99,8 @@ public sealed class SignalReceiver(
                 backoff.Reset();
             }
 
+            // A receive that finished with room to spare: back towards the configured size.
+            if (_maxMessages < _options.MaxMessages && batch.Items < _maxMessages) _maxMessages = Math.Min(_options.MaxMessages, _maxMessages * 2);
             Report(batch);
             await HandleIdentityChangesAsync(batch.IdentityChanges, stoppingToken);
             await DeliverAsync(MergeEdits(batch.Messages), stoppingToken);
