@@ -165,6 +165,25 @@ public sealed class SignalTodayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_edited_answer_replaces_the_answer_while_the_next_step_is_still_open()
+    {
+        const string number = "+33611114010";
+        _signal.AddPerson(number, hidesNumber: true);
+        await JoinAsync(number);
+        await Say(number, "/report");
+        var answered = _signal.EnqueueText(number, "0677665544");
+        await Eventually.True(() => _signal.SentTo(number).Any(s => s.Message.Contains("+33 6 77 66 55 44", StringComparison.Ordinal)) && _host.Get<OutboxDispatcher>().IsIdle, "noted");
+        var before = _signal.SentTo(number).Count;
+
+        _signal.EnqueueEdit(number, answered, "0677665545");
+        await Eventually.True(() => _signal.SentTo(number).Count > before && _host.Get<OutboxDispatcher>().IsIdle, "an answer to the edit");
+
+        var reply = string.Join("\n", _signal.SentTo(number).Skip(before).Select(s => s.Message));
+        Assert.Contains("+33 6 77 66 55 45", reply);
+        Assert.DoesNotContain("+33 6 77 66 55 44", reply);
+    }
+
+    [Fact]
     public async Task Her_new_safety_number_is_trusted_she_is_told_and_her_messages_get_through_again()
     {
         const string number = "+33611114006";

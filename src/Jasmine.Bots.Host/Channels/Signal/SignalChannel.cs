@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Jasmine.Bots.Conversations;
 using Jasmine.Bots.Members;
@@ -11,8 +12,23 @@ namespace Jasmine.Bots.Channels.Signal;
 /// number address to her uuid, see <see cref="MemberService.ResolveSignal"/>); a shared location arrives as a maps
 /// link and is read back as a point. An edit is the new text of that message: handled once, like a message.
 /// </summary>
-public sealed partial class SignalInboundHandler(ChannelInbound inbound, MemberService members, SignalApiClient client) : ISignalInboundHandler
+public sealed partial class SignalInboundHandler(
+    ChannelInbound inbound,
+    MemberService members,
+    SignalApiClient client,
+    ConversationStore conversations,
+    Storage.JasmineStore store,
+    TimeProvider time) : ISignalInboundHandler
 {
+    /// <summary>An edit later than this is her next message, not a correction of the answer.</summary>
+    public static readonly TimeSpan EditWindow = TimeSpan.FromMinutes(15);
+    private const string EditPurpose = "signal.edit";
+    private const int RememberedTurns = 1024;
+
+    /// <summary>Her last answer to a step of a flow: the state before it (encrypted, in memory only) and a hash of the state after.</summary>
+    private sealed record LastAnswer(long Timestamp, byte[] BeforeEnc, string AfterHash, DateTimeOffset At);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LastAnswer> _lastAnswers = new(StringComparer.Ordinal);
+
     public async Task HandleAsync(SignalInbound message, CancellationToken ct)
     {
         if (message is { SourceNumber: null, SourceUuid: { } uuid } && members.Address(Urns.Signal(uuid)) is null)
@@ -26,9 +42,38 @@ public sealed partial class SignalInboundHandler(ChannelInbound inbound, MemberS
         var urn = members.ResolveSignal(message.SourceUuid, message.SourceNumber);
         // Marked unreachable when Signal said she was not registered: writing to us proves she is again.
         if (members.Address(urn) is { Unreachable: true }) members.SetUnreachable(urn, false);
+        var now = time.GetUtcNow();
+        if (message.EditOf is { } target && _lastAnswers.TryGetValue(urn, out var last) && last.Timestamp == target
+            && now - last.At < EditWindow && HashOf(conversations.Load(urn)) == last.AfterHash)
+        {
+            // She corrected her answer while the bot still waits on the step that followed it: back to the step she
+            // answered, and the edited text answers it again.
+            conversations.Save(urn, JsonSerializer.Deserialize<ConversationState>(store.Protector.UnprotectBytes(EditPurpose, last.BeforeEnc))!);
+        }
+        var before = conversations.Load(urn);
         // The edit's own envelope timestamp is its id: each version is handled once.
         await inbound.HandleAsync("signal", $"{message.Source}:{message.Timestamp}", urn, input, ct);
+        Remember(urn, message.EditOf ?? message.Timestamp, before, conversations.Load(urn), now);
     }
+
+    /// <summary>Only an answer inside a flow that is still open can be replaced: a finished flow has done its work.</summary>
+    private void Remember(string urn, long timestamp, ConversationState? before, ConversationState? after, DateTimeOffset now)
+    {
+        if (before is { InFlow: true } && after is { InFlow: true } && before.Flow == after.Flow)
+        {
+            if (_lastAnswers.Count >= RememberedTurns)
+                foreach (var old in _lastAnswers.Where(p => now - p.Value.At >= EditWindow).Select(p => p.Key).ToList()) _lastAnswers.TryRemove(old, out _);
+            if (_lastAnswers.Count >= RememberedTurns) _lastAnswers.Clear();
+            _lastAnswers[urn] = new LastAnswer(timestamp, store.Protector.ProtectBytes(EditPurpose, JsonSerializer.SerializeToUtf8Bytes(before)), HashOf(after), now);
+        }
+        else
+        {
+            _lastAnswers.TryRemove(urn, out _);
+        }
+    }
+
+    private static string HashOf(ConversationState? state) =>
+        state is null ? "" : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(state)));
 
     /// <summary>
     /// A uuid we have never seen may still be a member we know by number (she linked Signal by typing her number, or
