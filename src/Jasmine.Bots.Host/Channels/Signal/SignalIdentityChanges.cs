@@ -45,10 +45,12 @@ public sealed class SignalIdentityChanges(
             return false;
         }
         logger.LogInformation("A Signal contact's new safety number was trusted; she is told so");
-        var member = services.GetRequiredService<MemberService>().FindByAddress(urn);
-        var language = member?.Language ?? "fr";
-        var text = services.GetRequiredService<Locales>()[language].Get(NoteKey);
-        services.GetRequiredService<Outbox.Outbox>().Send(urn, [new OutboundMessage(text, [], language) { Kind = OutboundKind.Proactive }]);
+        // Resolved late: the outbox's dispatcher needs the Signal sender, which needs this class.
+        if (services.GetService<Outbox.Outbox>() is { } outbox && services.GetService<Locales>() is { } locales)
+        {
+            var language = services.GetService<MemberService>()?.FindByAddress(urn)?.Language ?? "fr";
+            outbox.Send(urn, [new OutboundMessage(locales[language].Get(NoteKey), [], language) { Kind = OutboundKind.Proactive }]);
+        }
         return true;
     }
 }
