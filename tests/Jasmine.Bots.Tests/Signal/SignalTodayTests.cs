@@ -79,6 +79,32 @@ public sealed class SignalTodayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Uuid_only_members_report_and_are_warned_on_their_uuid()
+    {
+        const string reporter = "+33611114011", neighbour = "+33611114012";
+        _signal.AddPerson(reporter, hidesNumber: true);
+        var neighbourUuid = _signal.AddPerson(neighbour, hidesNumber: true);
+        await JoinAsync(reporter);
+        await Say(neighbour, "JOIN " + _host.NewInvite());
+        await Say(neighbour, "lang:en");
+        await Say(neighbour, "1");
+        await Say(neighbour, "2");
+        await Say(neighbour, "Ines");
+        await Say(neighbour, "69003");
+
+        Assert.Contains("number, e-mail", await Say(reporter, "/report"));
+        foreach (var step in new[] { "0677665544", "1", "7", "11", "2", "https://maps.google.com/maps?q=45.7578%2C4.8320", "2", "2" }) await Say(reporter, step);
+        Assert.Contains("Your report R-", await Say(reporter, "1"));
+
+        var output = new StringWriter();
+        await _host.Get<Jasmine.Bots.Admin.AdminCommands>().RunAsync(["classify", "0677665544", "very-dangerous"], output, CancellationToken.None);
+
+        await Eventually.True(() => _signal.SentTo(neighbour).Any(m => m.Message.StartsWith("Jasmine: you have a new message.", StringComparison.Ordinal)), "the warning");
+        Assert.Equal([neighbourUuid], _signal.SentTo(neighbour).Last().Recipients);
+        Assert.Contains("VERY DANGEROUS", await Say(neighbour, "1"));
+    }
+
+    [Fact]
     public async Task A_send_answered_400_rate_limit_exceeded_twice_then_201_is_delivered_exactly_once()
     {
         const string number = "+33611114002";

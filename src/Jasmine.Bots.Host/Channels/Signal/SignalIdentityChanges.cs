@@ -46,9 +46,13 @@ public sealed class SignalIdentityChanges(
         }
         logger.LogInformation("A Signal contact's new safety number was trusted; she is told so");
         // Resolved late: the outbox's dispatcher needs the Signal sender, which needs this class.
-        if (services.GetService<Outbox.Outbox>() is { } outbox && services.GetService<Locales>() is { } locales)
+        // Only someone the bot is talking with gets the note: a member, or a newcomer in the middle of joining.
+        var member = services.GetService<MemberService>()?.FindByAddress(urn);
+        var conversation = member is null ? services.GetService<Conversations.ConversationStore>()?.Load(urn) : null;
+        if ((member is not null || conversation is not null)
+            && services.GetService<Outbox.Outbox>() is { } outbox && services.GetService<Locales>() is { } locales)
         {
-            var language = services.GetService<MemberService>()?.FindByAddress(urn)?.Language ?? "fr";
+            var language = member?.Language ?? conversation?.Language ?? "fr";
             outbox.Send(urn, [new OutboundMessage(locales[language].Get(NoteKey), [], language) { Kind = OutboundKind.Proactive }]);
         }
         return true;
