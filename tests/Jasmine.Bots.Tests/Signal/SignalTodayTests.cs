@@ -105,6 +105,35 @@ public sealed class SignalTodayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Follow_up_staff_configured_by_number_are_recognised_when_their_number_is_hidden()
+    {
+        const string staff = "+33699990001";
+        await using var signal = await FakeSignalServer.StartAsync();
+        using var host = new JasmineFactory(new()
+        {
+            ["Signal:ApiBaseUrl"] = signal.BaseUrl.ToString(),
+            ["Signal:Number"] = signal.Account,
+            ["Signal:ReceiveTimeoutSeconds"] = "1",
+            ["Jasmine:FollowUp:Rota:0"] = Urns.Signal(staff),
+        });
+        _ = host.Services;
+        var uuid = signal.AddPerson(staff, hidesNumber: true);
+        // Cases are sent to the configured number, so signal-cli knows whose uuid it is.
+        host.Get<Outbox>().Send(Urns.Signal(staff), [new Channels.OutboundMessage("Case R-ABCD opened", [], "fr")]);
+        await Eventually.True(() => signal.SentTo(staff).Count == 1, "the case alert");
+
+        for (var i = 0; i < 2; i++)
+        {
+            var before = signal.SentTo(staff).Count;
+            signal.EnqueueText(staff, "ACK R-ZZZZ");
+            await Eventually.True(() => signal.SentTo(staff).Count > before && host.Get<OutboxDispatcher>().IsIdle, "an answer to the staff");
+            Assert.Equal("Cas inconnu : R-ZZZZ.", signal.SentTo(staff).Last().Message);
+            Assert.Equal([staff], signal.SentTo(staff).Last().Recipients);
+        }
+        Assert.Null(host.Get<MemberService>().FindByAddress(Urns.Signal(uuid)));
+    }
+
+    [Fact]
     public async Task A_send_answered_400_rate_limit_exceeded_twice_then_201_is_delivered_exactly_once()
     {
         const string number = "+33611114002";

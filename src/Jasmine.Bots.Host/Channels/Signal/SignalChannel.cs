@@ -18,6 +18,7 @@ public sealed partial class SignalInboundHandler(
     SignalApiClient client,
     ConversationStore conversations,
     Storage.JasmineStore store,
+    IServiceProvider services,
     TimeProvider time) : ISignalInboundHandler
 {
     /// <summary>An edit later than this is her next message, not a correction of the answer.</summary>
@@ -31,7 +32,8 @@ public sealed partial class SignalInboundHandler(
 
     public async Task HandleAsync(SignalInbound message, CancellationToken ct)
     {
-        if (message is { SourceNumber: null, SourceUuid: { } uuid } && members.Address(Urns.Signal(uuid)) is null)
+        if (message is { SourceNumber: null, SourceUuid: { } uuid } && !_staffByUuid.ContainsKey(uuid) && !IsStaff(Urns.Signal(uuid))
+            && members.Address(Urns.Signal(uuid)) is null)
             message = message with { SourceNumber = await NumberKnownToSignalCliAsync(uuid, ct) };
         var input = Inbound.FromText(message.Text);
         if (MapsLink().Match(message.Text) is { Success: true } m
@@ -39,7 +41,22 @@ public sealed partial class SignalInboundHandler(
             && double.TryParse(m.Groups[2].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var lon)
             && lat is >= -90 and <= 90 && lon is >= -180 and <= 180)
             input = new Inbound("", new GeoPoint(lat, lon));
-        var urn = members.ResolveSignal(message.SourceUuid, message.SourceNumber);
+        string urn;
+        if (message.SourceUuid is { } id && _staffByUuid.TryGetValue(id, out var staffUrn))
+        {
+            urn = staffUrn;
+        }
+        else if (message.SourceNumber is { } n && IsStaff(Urns.Signal(n)))
+        {
+            // Follow-up staff configured by number (Jasmine:FollowUp:Rota "signal:+33…") stay that address: it is
+            // what the case service knows them by. Remembered by uuid for their later, number-less messages.
+            urn = Urns.Signal(n);
+            if (message.SourceUuid is { } staffUuid) _staffByUuid[staffUuid] = urn;
+        }
+        else
+        {
+            urn = members.ResolveSignal(message.SourceUuid, message.SourceNumber);
+        }
         // Marked unreachable when Signal said she was not registered: writing to us proves she is again.
         if (members.Address(urn) is { Unreachable: true }) members.SetUnreachable(urn, false);
         var now = time.GetUtcNow();
@@ -89,11 +106,14 @@ public sealed partial class SignalInboundHandler(
         _lookedUp[uuid] = now;
         var identities = await client.ListIdentitiesAsync(ct);
         var number = identities?.FirstOrDefault(i => string.Equals(i.Uuid, uuid, StringComparison.OrdinalIgnoreCase) && SignalEnvelopes.IsE164(i.Number))?.Number;
-        return number is not null && members.Address(Urns.Signal(number)) is { Alias: false } ? number : null;
+        return number is not null && (members.Address(Urns.Signal(number)) is { Alias: false } || IsStaff(Urns.Signal(number))) ? number : null;
     }
+
+    private bool IsStaff(string urn) => services.GetService<FollowUp.CaseService>()?.IsStaff(urn) == true;
 
     private static readonly TimeSpan LookUpAgainAfter = TimeSpan.FromHours(1);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _lookedUp = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _staffByUuid = new(StringComparer.Ordinal);
 
     // Signal shares a location as "https://maps.google.com/maps?q=48.8566%2C2.3522" (comma sometimes escaped).
     [GeneratedRegex(@"maps\.google\.com/maps\?q=(-?\d{1,2}(?:\.\d+)?)(?:,|%2C)(-?\d{1,3}(?:\.\d+)?)", RegexOptions.IgnoreCase)]
