@@ -134,6 +134,40 @@ public sealed class SignalTodayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Neither_her_uuid_nor_the_number_signal_showed_is_in_the_database_file_or_the_logs()
+    {
+        const string number = "+33611114013";
+        await using var signal = await FakeSignalServer.StartAsync();
+        string dbPath, logs, uuid = signal.AddPerson(number, hidesNumber: false);
+        var dir = Path.Combine(Path.GetTempPath(), "jasmine-tests", Guid.NewGuid().ToString("N"));
+        using (var host = new JasmineFactory(new()
+        {
+            ["Signal:ApiBaseUrl"] = signal.BaseUrl.ToString(),
+            ["Signal:Number"] = signal.Account,
+            ["Signal:ReceiveTimeoutSeconds"] = "1",
+        }, dir))
+        {
+            _ = host.Services;
+            async Task SayHere(string text)
+            {
+                var before = signal.SentTo(number).Count;
+                signal.EnqueueText(number, text);
+                await Eventually.True(() => signal.SentTo(number).Count > before && host.Get<OutboxDispatcher>().IsIdle, text);
+            }
+            foreach (var step in new[] { "JOIN " + host.NewInvite(), "lang:en", "1", "1", "Lili", "75", "menu", "06 12 34 56 78" }) await SayHere(step);
+            Assert.True(host.Get<MemberService>().Address(Urns.Signal(number))!.Alias);
+            dbPath = Path.GetFullPath(host.Get<JasmineStore>().Path_);
+            logs = host.Logs.All;
+        }
+
+        var raw = File.ReadAllBytes(dbPath);
+        var texts = new[] { System.Text.Encoding.UTF8.GetString(raw), System.Text.Encoding.Unicode.GetString(raw), System.Text.Encoding.Unicode.GetString(raw, 1, raw.Length - 1), logs };
+        foreach (var secret in new[] { uuid, uuid.Replace("-", "", StringComparison.Ordinal), number, number[1..], "0611114013" })
+            foreach (var text in texts) Assert.DoesNotContain(secret, text, StringComparison.OrdinalIgnoreCase);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
     public async Task A_send_answered_400_rate_limit_exceeded_twice_then_201_is_delivered_exactly_once()
     {
         const string number = "+33611114002";
