@@ -60,17 +60,35 @@ public sealed partial class SignalInboundHandler(
         // Marked unreachable when Signal said she was not registered: writing to us proves she is again.
         if (members.Address(urn) is { Unreachable: true }) members.SetUnreachable(urn, false);
         var now = time.GetUtcNow();
+        var current = conversations.Load(urn);
+        ConversationState? replaced = null;
         if (message.EditOf is { } target && _lastAnswers.TryGetValue(urn, out var last) && last.Timestamp == target
-            && now - last.At < EditWindow && HashOf(conversations.Load(urn)) == last.AfterHash)
+            && now - last.At < EditWindow && current is not null && HashOf(current) == last.AfterHash)
         {
             // She corrected her answer while the bot still waits on the step that followed it: back to the step she
             // answered, and the edited text answers it again.
-            conversations.Save(urn, JsonSerializer.Deserialize<ConversationState>(store.Protector.UnprotectBytes(EditPurpose, last.BeforeEnc))!);
+            replaced = current;
+            current = JsonSerializer.Deserialize<ConversationState>(store.Protector.UnprotectBytes(EditPurpose, last.BeforeEnc))!;
+            conversations.Save(urn, current);
         }
-        var before = conversations.Load(urn);
         // The edit's own envelope timestamp is its id: each version is handled once.
-        await inbound.HandleAsync("signal", $"{message.Source}:{message.Timestamp}", urn, input, ct);
-        Remember(urn, message.EditOf ?? message.Timestamp, before, conversations.Load(urn), now);
+        bool handled;
+        try
+        {
+            handled = await inbound.HandleAsync("signal", $"{message.Source}:{message.Timestamp}", urn, input, ct);
+        }
+        catch when (replaced is not null)
+        {
+            conversations.Save(urn, replaced);
+            throw;
+        }
+        if (!handled)
+        {
+            // A re-delivery: nothing ran, so nothing may have moved.
+            if (replaced is not null) conversations.Save(urn, replaced);
+            return;
+        }
+        Remember(urn, message.EditOf ?? message.Timestamp, current, conversations.Load(urn), now);
     }
 
     /// <summary>Only an answer inside a flow that is still open can be replaced: a finished flow has done its work.</summary>
