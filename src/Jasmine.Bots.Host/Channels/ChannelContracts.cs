@@ -18,6 +18,11 @@ public sealed record OutboundMessage(string Text, IReadOnlyList<Choice> Choices,
     public byte[]? DocumentBytes { get; init; }
     public string? DocumentName { get; init; }
 
+    /// <summary>Not a message but an order to delete one the bot sent (its channel id), e.g. a WIPE's remote delete on Signal.</summary>
+    public string? RemoteDeleteId { get; init; }
+    /// <summary>Retried past the outbox's usual attempts, until this time (a remote delete: Signal's 24 h window).</summary>
+    public DateTime? RetryUntil { get; init; }
+
     public static OutboundMessage From(Reply reply, string language) =>
         new(reply.Text, reply.Choices, language)
         {

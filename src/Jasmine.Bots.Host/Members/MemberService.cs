@@ -28,7 +28,8 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
     public string Pseudonym(MemberDoc member) => Text.BidiControls.Strip(store.Protector.Unprotect(PseudonymPurpose, member.PseudonymEnc));
 
     public IEnumerable<(AddressDoc Address, string Urn)> Addresses(string memberId) =>
-        store.Addresses.Find(a => a.MemberId == memberId).Select(a => (a, store.Protector.Unprotect(AddressPurpose, a.UrnEnc)));
+        // Aliases are filtered here, not in the query: documents written before the field existed lack it.
+        store.Addresses.Find(a => a.MemberId == memberId).Where(a => !a.Alias).Select(a => (a, store.Protector.Unprotect(AddressPurpose, a.UrnEnc)));
 
     public AddressDoc? Address(string urn) => store.Addresses.FindById(store.Protector.Hash(AddressPurpose, urn));
 
@@ -161,6 +162,47 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
             Channel = Urns.Scheme(urn),
             LinkedAt = now,
         });
+    }
+
+    /// <summary>
+    /// The address a Signal sender is known by: <c>signal:&lt;uuid&gt;</c> (her ACI) whenever Signal gives it, her number
+    /// only for the rare envelope without a uuid. When Signal also shows her number, a member known by that number (she
+    /// joined before uuids were used, or linked Signal by typing her number) becomes the same member under her uuid,
+    /// and the number is kept only as a keyed-hash alias of the uuid address, so later messages with or without the
+    /// number reach the same account and every send goes to the uuid.
+    /// </summary>
+    public string ResolveSignal(string? uuid, string? number)
+    {
+        if (uuid is null) return Urns.Signal(number ?? throw new ArgumentException("A Signal sender needs a uuid or a number."));
+        var uuidUrn = Urns.Signal(uuid);
+        if (number is null) return uuidUrn;
+        var numberUrn = Urns.Signal(number);
+        store.InTransaction(() =>
+        {
+            var byUuid = Address(uuidUrn);
+            var byNumber = Address(numberUrn);
+            var now = time.GetUtcNow().UtcDateTime;
+            if (byUuid is null && byNumber is { Alias: false })
+            {
+                LinkAddress(byNumber.MemberId, uuidUrn, now);
+                byUuid = Address(uuidUrn)!;
+                byUuid.Unreachable = byNumber.Unreachable;
+                store.Addresses.Update(byUuid);
+            }
+            if (byUuid is not null && (byNumber is null || byNumber.MemberId == byUuid.MemberId && !byNumber.Alias))
+            {
+                store.Addresses.Upsert(new AddressDoc
+                {
+                    Id = store.Protector.Hash(AddressPurpose, numberUrn),
+                    MemberId = byUuid.MemberId,
+                    UrnEnc = store.Protector.Protect(AddressPurpose, uuidUrn),
+                    Channel = "signal",
+                    LinkedAt = byNumber?.LinkedAt ?? now,
+                    Alias = true,
+                });
+            }
+        });
+        return uuidUrn;
     }
 
     /// <summary>Erases her and every way to reach her; her reports stay for the others' safety, detached from her.</summary>

@@ -37,6 +37,9 @@ public sealed class AddressDoc
     /// <summary>The channel told us not to send (SMS STOP, blocked bot).</summary>
     public bool Unreachable { get; set; }
     public DateTime LinkedAt { get; set; }
+    /// <summary>Another name for an address of hers, never sent to: her Signal number (when Signal showed it) pointing
+    /// at her Signal uuid. <see cref="UrnEnc"/> then holds the uuid address, so the number exists only as this hash.</summary>
+    public bool Alias { get; set; }
 }
 
 public sealed class InviteDoc

@@ -97,7 +97,7 @@ public sealed class WipeService(JasmineStore store, WipeLedger ledger, IServiceP
         var done = scheme switch
         {
             "telegram" => await DeleteOnTelegramAsync(urn, entries, ct),
-            "signal" => await DeleteOnSignalAsync(urn, entries, ct),
+            "signal" => await DeleteOnSignalAsync(id, urn, entries, ct),
             // SMS cannot be deleted by the sender (the flow told her how to delete the thread on her phone);
             // the try-it chat keeps nothing on a phone.
             _ => 0,
@@ -142,22 +142,39 @@ public sealed class WipeService(JasmineStore store, WipeLedger ledger, IServiceP
         return sent;
     }
 
-    private async Task<int> DeleteOnSignalAsync(string urn, IReadOnlyList<WipeLedgerDoc> entries, CancellationToken ct)
+    /// <summary>Signal apps honour a "delete for everyone" for this long after the message was sent.</summary>
+    public static readonly TimeSpan SignalDeleteWindow = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Queues one remote delete per message the bot sent, through the outbox (in a lane of their own, so her replies
+    /// never wait behind them): a delete refused for a passing reason (rate limit, network, signal-cli killed) is retried
+    /// with back-off until it goes through or the message is past Signal's 24-hour window.
+    /// </summary>
+    private async Task<int> DeleteOnSignalAsync(string wipeId, string urn, IReadOnlyList<WipeLedgerDoc> entries, CancellationToken ct)
     {
-        var client = services.GetRequiredService<SignalApiClient>();
-        var number = Urns.Path(urn);
-        var deleted = 0;
+        var recipient = Urns.Path(urn);
+        var now = time.GetUtcNow().UtcDateTime;
         // Only the bot's own messages: Signal lets nobody delete what the other person sent.
-        foreach (var entry in entries.Where(e => e.Side == WipeSide.Bot))
+        var deletes = entries
+            .Where(e => e.Side == WipeSide.Bot && e.At + SignalDeleteWindow > now
+                        && long.TryParse(e.MessageId, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .Select(e => new Channels.OutboundMessage("", [], "fr") { RemoteDeleteId = e.MessageId, RetryUntil = e.At + SignalDeleteWindow, Kind = Channels.OutboundKind.Proactive })
+            .ToList();
+        if (deletes.Count > 0) services.GetRequiredService<Channels.Outbox.Outbox>().Send(urn, deletes, dedupKey: "wipe.signal:" + wipeId, lane: "signal.delete");
+        if (HasDisappearingConsent(urn))
         {
-            if (!long.TryParse(entry.MessageId, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp)) continue;
-            if (await client.RemoteDeleteAsync(number, timestamp, ct)) deleted++;
+            var client = services.GetRequiredService<SignalApiClient>();
+            var result = await client.SetDisappearingAsync(recipient, DisappearingSeconds, ct);
+            // A passing failure is Hangfire's to retry (the deletes are already queued, and queue only once per message).
+            if (result.Status == SignalSendStatus.RetryLater) throw new SignalRetryLaterException(result.Error);
+            if (!result.Succeeded) logger.LogWarning("Wipe on Signal could not turn on disappearing messages ({ErrorKind})", result.Error);
         }
-        if (HasDisappearingConsent(urn) && !await client.SetDisappearingAsync(number, DisappearingSeconds, ct))
-            logger.LogWarning("Wipe on Signal could not turn on disappearing messages");
-        return deleted;
+        return deletes.Count;
     }
 }
+
+/// <summary>A Signal command failed for a passing reason: the job is retried.</summary>
+public sealed class SignalRetryLaterException(SignalErrorKind kind) : Exception($"Signal asked to retry later ({kind}).");
 
 /// <summary>The Hangfire side of a wipe: everything it needs is in the stored record.</summary>
 public sealed class WipeJobs(WipeService wipes)

@@ -14,10 +14,17 @@ using Microsoft.Extensions.Logging;
 namespace Jasmine.Bots.Tests.Fakes;
 
 /// <summary>
-/// Hand-written signal-cli-rest-api (normal mode, as in its swagger.json 0.100) on a real Kestrel bound to
-/// 127.0.0.1. Received envelopes are queued per account and drained by <c>GET /v1/receive/{number}</c>; every
-/// command is recorded. <see cref="StopAsync"/> / <see cref="RestartAsync"/> simulate the container going away and
-/// coming back on the same port, keeping queues and records.
+/// Hand-written signal-cli-rest-api (normal mode, as in its swagger.json and src/api, src/client of 0.100 and master)
+/// on a real Kestrel bound to 127.0.0.1. Received envelopes are queued per account and drained by
+/// <c>GET /v1/receive/{number}</c> (honouring <c>max_messages</c>); every command is recorded. As the real API in
+/// normal mode: every signal-cli failure is HTTP 400 with signal-cli's combined output in <c>error</c> (429 with
+/// challenge tokens only in json-rpc mode, see <see cref="FailNextSends"/>); one signal-cli call at a time per account
+/// (signal-cli locks the account, so a send waits behind a long poll); the receive body is signal-cli's lines joined
+/// with commas, so a stack-trace line makes the array invalid JSON; people who hide their number arrive with
+/// <c>sourceNumber: null</c> and their uuid in <c>source</c>; a changed safety number makes sends fail with
+/// "Untrusted Identity" and her messages arrive as <c>exception</c> items until she is trusted.
+/// <see cref="StopAsync"/> / <see cref="RestartAsync"/> simulate the container going away and coming back on the
+/// same port, keeping queues and records.
 /// </summary>
 public sealed class FakeSignalServer : IAsyncDisposable
 {
@@ -27,14 +34,43 @@ public sealed class FakeSignalServer : IAsyncDisposable
 
     public sealed record ContactUpdate(string Number, string Recipient, string? Name, int? ExpirationInSeconds);
 
+    public sealed record TrustCall(string Number, string Recipient, bool TrustAllKnownKeys);
+
+    /// <summary>A Signal user: her ACI, her number, and whether she hides it (the default since 2024).</summary>
+    public sealed record Person(string Number, string Uuid, bool HidesNumber);
+
+    /// <summary>How a successful <c>/v2/send</c> is answered.</summary>
+    public enum SendAnswer
+    {
+        /// <summary>0.100: <c>201 {"timestamp":"…"}</c>.</summary>
+        Object0100,
+        /// <summary>master after 0.100: <c>201 [{"timestamp":"…"}]</c> (with <c>errors</c> when a recipient failed).</summary>
+        Array,
+    }
+
+    /// <summary>signal-cli's texts (SendMessageResultUtils, Main, libsignal-service, the API's cli.go).</summary>
+    public static class Texts
+    {
+        public const string RateLimitExceeded = "Rate limit exceeded: 413";
+        public const string Killed = "process killed as timeout reached";
+        public const string UserNotRegistered = "User is not registered.";
+    }
+
     // The real receive waits for the whole timeout; a second keeps tests quick while still exercising the wait.
     private static readonly TimeSpan MaxReceiveWait = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
     private readonly Queue<string> _inbox = new();
-    private readonly Queue<int> _sendFailures = new();
-    private readonly Queue<int> _receiveFailures = new();
+    private readonly Queue<(int Status, string? Text)> _sendFailures = new();
+    private readonly Queue<(int Status, string? Text)> _receiveFailures = new();
+    private readonly Queue<string> _deleteFailures = new();
     private readonly HashSet<string> _unregistered = [];
+    private readonly Dictionary<string, Person> _people = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _untrusted = new(StringComparer.Ordinal);
+    private readonly List<TrustCall> _trustCalls = [];
+    private readonly List<int?> _maxMessages = [];
+    // signal-cli holds a lock on the account for the whole command: the API runs one call at a time per account.
+    private readonly SemaphoreSlim _account = new(1, 1);
     private readonly List<SentMessage> _sent = [];
     private readonly List<RemoteDeletion> _deletions = [];
     private readonly List<ContactUpdate> _contacts = [];
@@ -62,6 +98,84 @@ public sealed class FakeSignalServer : IAsyncDisposable
     public IReadOnlyList<RemoteDeletion> RemoteDeletions => Snapshot(_deletions);
 
     public IReadOnlyList<ContactUpdate> ContactUpdates => Snapshot(_contacts);
+
+    public IReadOnlyList<TrustCall> TrustCalls => Snapshot(_trustCalls);
+
+    /// <summary>The <c>max_messages</c> of each receive (null when absent).</summary>
+    public IReadOnlyList<int?> ReceiveMaxMessages => Snapshot(_maxMessages);
+
+    /// <summary>signal-cli's trust mode for our account, as set through <c>/v1/configuration/{number}/settings</c>.</summary>
+    public string TrustMode { get; private set; } = "on-first-use";
+
+    public SendAnswer SendAnswerShape { get; set; } = SendAnswer.Object0100;
+
+    /// <summary>Registers someone; her uuid is what the API shows for her. Returns her uuid.</summary>
+    public string AddPerson(string number, bool hidesNumber = true)
+    {
+        lock (_gate)
+        {
+            var person = new Person(number, Guid.NewGuid().ToString(), hidesNumber);
+            _people[number] = person;
+            _people[person.Uuid] = person;
+            return person.Uuid;
+        }
+    }
+
+    /// <summary>Her uuid (a stable one is made up the first time a number is seen, as Signal has one for everybody).</summary>
+    public string UuidOf(string number) => PersonOf(number).Uuid;
+
+    /// <summary>Messages sent to this person, addressed by her number or her uuid.</summary>
+    public IReadOnlyList<SentMessage> SentTo(string who)
+    {
+        var p = PersonOf(who);
+        return Sent.Where(s => s.Recipients.Contains(p.Number) || s.Recipients.Contains(p.Uuid)).ToList();
+    }
+
+    public IReadOnlyList<RemoteDeletion> RemoteDeletionsFor(string who)
+    {
+        var p = PersonOf(who);
+        return RemoteDeletions.Where(d => d.Recipient == p.Number || d.Recipient == p.Uuid).ToList();
+    }
+
+    public IReadOnlyList<ContactUpdate> ContactUpdatesFor(string who)
+    {
+        var p = PersonOf(who);
+        return ContactUpdates.Where(d => d.Recipient == p.Number || d.Recipient == p.Uuid).ToList();
+    }
+
+    /// <summary>She reinstalled Signal or changed phone: her key is new and, trusting on first use, signal-cli
+    /// refuses it until it is trusted (or the trust mode is <c>always</c>).</summary>
+    public void ChangeIdentity(string who)
+    {
+        var p = PersonOf(who);
+        lock (_gate)
+        {
+            _untrusted.Add(p.Uuid);
+        }
+    }
+
+    private bool IsUntrusted(Person p)
+    {
+        lock (_gate)
+        {
+            return TrustMode != "always" && _untrusted.Contains(p.Uuid);
+        }
+    }
+
+    private Person PersonOf(string who)
+    {
+        lock (_gate)
+        {
+            if (!_people.TryGetValue(who, out var person))
+            {
+                // Someone not registered beforehand shows her number, as envelopes did before phone number privacy.
+                person = new Person(who, Guid.NewGuid().ToString(), HidesNumber: false);
+                _people[who] = person;
+                _people[person.Uuid] = person;
+            }
+            return person;
+        }
+    }
 
     /// <summary>Request targets as they arrived on the wire (path and query, still escaped).</summary>
     public IReadOnlyList<string> RawTargets => Snapshot(_rawTargets);
@@ -101,11 +215,18 @@ public sealed class FakeSignalServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    /// <summary>Queues a direct text as signal-cli reports it and returns its timestamp.</summary>
+    /// <summary>Queues a direct text as signal-cli reports it and returns its timestamp. From someone whose key changed
+    /// and is not trusted, it arrives as signal-cli reports an undecryptable message: an <c>exception</c> item.</summary>
     public long EnqueueText(string from, string text, long? timestamp = null)
     {
         var ts = timestamp ?? NextTimestamp();
-        Enqueue(Envelope(from, from, ts, new JsonObject { ["dataMessage"] = DataMessage(ts, text) }));
+        var person = PersonOf(from);
+        if (IsUntrusted(person))
+        {
+            EnqueueException(person, ts, "UntrustedIdentityException", $"Untrusted identity key for {person.Uuid}");
+            return ts;
+        }
+        Enqueue(Envelope(person, ts, new JsonObject { ["dataMessage"] = DataMessage(ts, text) }));
         return ts;
     }
 
@@ -117,18 +238,52 @@ public sealed class FakeSignalServer : IAsyncDisposable
         return ts;
     }
 
+    /// <summary>She edited a message she sent (Signal's "edit"): signal-cli reports <c>editMessage</c> with the new version.</summary>
+    public long EnqueueEdit(string from, long targetTimestamp, string newText)
+    {
+        var ts = NextTimestamp();
+        Enqueue(Envelope(PersonOf(from), ts, new JsonObject
+        {
+            ["editMessage"] = new JsonObject { ["targetSentTimestamp"] = targetTimestamp, ["dataMessage"] = DataMessage(ts, newText) },
+        }));
+        return ts;
+    }
+
+    /// <summary>signal-cli printed a stack trace during the receive: the API joins its lines into the array as they are.</summary>
+    public void EnqueueStackTrace()
+    {
+        Enqueue("java.lang.IllegalStateException: Failed to process message: Invalid PreKey message");
+        Enqueue("\tat org.asamk.signal.manager.internal.ManagerImpl.receiveMessages(ManagerImpl.java:1042)");
+        Enqueue("\tat org.asamk.signal.commands.ReceiveCommand.handleCommand(ReceiveCommand.java:161)");
+        Enqueue("\tat org.asamk.signal.App.init(App.java:233) {see: https://github.com/AsamK/signal-cli/issues}");
+    }
+
+    /// <summary>An item signal-cli could not handle: <c>{"exception":{"message","type"},"envelope":{…},"account"}</c>.</summary>
+    public void EnqueueException(string from, string type, string message = "failed")
+    {
+        var person = PersonOf(from);
+        EnqueueException(person, NextTimestamp(), type, message);
+    }
+
+    private void EnqueueException(Person person, long ts, string type, string message)
+    {
+        var item = JsonNode.Parse(Envelope(person, ts, new JsonObject()))!.AsObject();
+        item["exception"] = new JsonObject { ["message"] = message, ["type"] = type };
+        Enqueue(item.ToJsonString());
+    }
+
     public void EnqueueGroupText(string from, string groupId, string text)
     {
         var ts = NextTimestamp();
         var data = DataMessage(ts, text);
         data["groupInfo"] = new JsonObject { ["groupId"] = groupId, ["groupName"] = "Group", ["revision"] = 1, ["type"] = "DELIVER" };
-        Enqueue(Envelope(from, from, ts, new JsonObject { ["dataMessage"] = data }));
+        Enqueue(Envelope(PersonOf(from), ts, new JsonObject { ["dataMessage"] = data }));
     }
 
     public void EnqueueReceipt(string from, long aboutTimestamp)
     {
         var ts = NextTimestamp();
-        Enqueue(Envelope(from, from, ts, new JsonObject
+        Enqueue(Envelope(PersonOf(from), ts, new JsonObject
         {
             ["receiptMessage"] = new JsonObject
             {
@@ -141,7 +296,7 @@ public sealed class FakeSignalServer : IAsyncDisposable
     public void EnqueueTyping(string from)
     {
         var ts = NextTimestamp();
-        Enqueue(Envelope(from, from, ts, new JsonObject
+        Enqueue(Envelope(PersonOf(from), ts, new JsonObject
         {
             ["typingMessage"] = new JsonObject { ["action"] = "STARTED", ["timestamp"] = ts },
         }));
@@ -150,25 +305,73 @@ public sealed class FakeSignalServer : IAsyncDisposable
     /// <summary>Queues one array item exactly as given (for malformed or exotic envelopes).</summary>
     public void EnqueueRaw(string itemJson) => Enqueue(itemJson);
 
-    /// <summary>The next <paramref name="count"/> sends answer <paramref name="statusCode"/> (429 carries challenge tokens).</summary>
+    /// <summary>The next <paramref name="count"/> sends answer <paramref name="statusCode"/>: 429 is json-rpc mode's
+    /// rate limit with challenge tokens (normal mode never answers 429; use <see cref="FailNextSendsWith"/>).</summary>
     public void FailNextSends(int count, int statusCode)
     {
         lock (_gate)
         {
             for (var i = 0; i < count; i++)
             {
-                _sendFailures.Enqueue(statusCode);
+                _sendFailures.Enqueue((statusCode, null));
             }
         }
     }
 
-    public void FailNextReceives(int count, int statusCode = 500)
+    /// <summary>The next sends fail as in normal mode: 400 with signal-cli's text in <c>error</c>.</summary>
+    public void FailNextSendsWith(int count, string signalCliText)
     {
         lock (_gate)
         {
             for (var i = 0; i < count; i++)
             {
-                _receiveFailures.Enqueue(statusCode);
+                _sendFailures.Enqueue((400, signalCliText));
+            }
+        }
+    }
+
+    /// <summary>A send refused per recipient as signal-cli prints it with <c>--output json</c>: the JSON results line,
+    /// then the exception's message on stderr (SendMessageResultUtils.outputResult, Main.handleCommandException).</summary>
+    public string SendFailureOutput(string who, string type)
+    {
+        var p = PersonOf(who);
+        var last = type switch
+        {
+            "RATE_LIMIT_FAILURE" => "Failed to send message due to rate limiting",
+            "IDENTITY_FAILURE" => "Failed to send message due to untrusted identities",
+            _ => "Failed to send message",
+        };
+        var results = new JsonObject
+        {
+            ["timestamp"] = NextTimestamp(),
+            ["results"] = new JsonArray(new JsonObject
+            {
+                ["recipientAddress"] = new JsonObject { ["uuid"] = p.Uuid, ["number"] = p.HidesNumber ? null : p.Number },
+                ["type"] = type,
+            }),
+        };
+        return results.ToJsonString() + "\n" + last + "\n";
+    }
+
+    public void FailNextReceives(int count, int statusCode = 500, string? text = null)
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _receiveFailures.Enqueue((statusCode, text));
+            }
+        }
+    }
+
+    /// <summary>The next remote deletes fail as in normal mode: 400 with signal-cli's text.</summary>
+    public void FailNextRemoteDeletesWith(int count, string signalCliText)
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _deleteFailures.Enqueue(signalCliText);
             }
         }
     }
@@ -200,13 +403,38 @@ public sealed class FakeSignalServer : IAsyncDisposable
                     _rawTargets.Add(raw);
                 }
             }
-            await next(context);
+            var path = context.Request.Path.Value ?? "";
+            if (path.StartsWith("/v1/about", StringComparison.Ordinal))
+            {
+                await next(context);
+                return;
+            }
+            try
+            {
+                await _account.WaitAsync(context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                _account.Release();
+            }
         });
         app.MapGet("/v1/about", (RequestDelegate)AboutAsync);
         app.MapGet("/v1/receive/{number}", (RequestDelegate)ReceiveAsync);
         app.MapPost("/v2/send", (RequestDelegate)SendAsync);
         app.MapDelete("/v1/remote-delete/{number}", (RequestDelegate)RemoteDeleteAsync);
         app.MapPut("/v1/contacts/{number}", (RequestDelegate)UpdateContactAsync);
+        app.MapGet("/v1/identities/{number}", (RequestDelegate)IdentitiesAsync);
+        app.MapPut("/v1/identities/{number}/trust/{numberToTrust}", (RequestDelegate)TrustAsync);
+        app.MapPost("/v1/configuration/{number}/settings", (RequestDelegate)SetTrustModeAsync);
+        app.MapGet("/v1/configuration/{number}/settings", (RequestDelegate)GetTrustModeAsync);
 
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
@@ -246,11 +474,26 @@ public sealed class FakeSignalServer : IAsyncDisposable
                 return;
             }
         }
+        int? maxMessages = null;
+        if (query.TryGetValue("max_messages", out var mm))
+        {
+            if (!int.TryParse(mm.ToString(), out var parsed))
+            {
+                await Error(context, 400, "Couldn't process request - max_messages needs to be numeric!");
+                return;
+            }
+            maxMessages = parsed;
+        }
+        lock (_gate)
+        {
+            _maxMessages.Add(maxMessages);
+        }
         if (TakeScripted(_receiveFailures) is { } failure)
         {
-            await Error(context, failure, "scripted receive failure");
+            await Error(context, failure.Status, failure.Text ?? "scripted receive failure");
             return;
         }
+        var limit = maxMessages is > 0 ? maxMessages.Value : int.MaxValue;
 
         var wait = TimeSpan.FromSeconds(Math.Max(0, timeoutSeconds));
         if (wait > MaxReceiveWait)
@@ -259,7 +502,7 @@ public sealed class FakeSignalServer : IAsyncDisposable
         }
         var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
-        var items = Drain(out var arrival);
+        var items = Drain(limit, out var arrival);
         if (items.Count == 0 && wait > TimeSpan.Zero)
         {
             try
@@ -270,7 +513,7 @@ public sealed class FakeSignalServer : IAsyncDisposable
             {
                 // Nothing arrived in time (or we are shutting down): answer with whatever is there, like signal-cli.
             }
-            items = Drain(out _);
+            items = Drain(limit, out _);
         }
 
         context.Response.StatusCode = 200;
@@ -306,7 +549,7 @@ public sealed class FakeSignalServer : IAsyncDisposable
         }
         if (TakeScripted(_sendFailures) is { } failure)
         {
-            if (failure == 429)
+            if (failure.Status == 429)
             {
                 await Json(context, 429, new JsonObject
                 {
@@ -317,18 +560,24 @@ public sealed class FakeSignalServer : IAsyncDisposable
             }
             else
             {
-                await Error(context, failure, "scripted send failure");
+                await Error(context, failure.Status, failure.Text ?? "scripted send failure");
             }
             return;
         }
+        var people = recipients.Select(r => PersonOf(r!)).ToList();
         bool unregistered;
         lock (_gate)
         {
-            unregistered = recipients.Any(r => _unregistered.Contains(r!));
+            unregistered = people.Any(p => _unregistered.Contains(p.Number) || _unregistered.Contains(p.Uuid));
         }
         if (unregistered)
         {
-            await Error(context, 400, "Failed to send message: Unregistered user");
+            await Error(context, 400, SendFailureOutput(recipients[0]!, "UNREGISTERED_FAILURE"));
+            return;
+        }
+        if (people.FirstOrDefault(IsUntrusted) is { } untrusted)
+        {
+            await Error(context, 400, SendFailureOutput(untrusted.Uuid, "IDENTITY_FAILURE"));
             return;
         }
 
@@ -337,7 +586,8 @@ public sealed class FakeSignalServer : IAsyncDisposable
         {
             _sent.Add(new SentMessage(number, recipients!, message ?? "", StringOf(body, "text_mode"), timestamp));
         }
-        await Json(context, 201, new JsonObject { ["timestamp"] = timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var answer = new JsonObject { ["timestamp"] = timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        await Json(context, 201, SendAnswerShape == SendAnswer.Array ? new JsonArray(answer) : answer);
     }
 
     private async Task RemoteDeleteAsync(HttpContext context)
@@ -352,6 +602,16 @@ public sealed class FakeSignalServer : IAsyncDisposable
         if (!IsOurAccount(context))
         {
             await Error(context, 400, "User is not registered.");
+            return;
+        }
+        string? deleteFailure;
+        lock (_gate)
+        {
+            deleteFailure = _deleteFailures.TryDequeue(out var text) ? text : null;
+        }
+        if (deleteFailure is not null)
+        {
+            await Error(context, 400, deleteFailure);
             return;
         }
         lock (_gate)
@@ -388,6 +648,91 @@ public sealed class FakeSignalServer : IAsyncDisposable
         context.Response.StatusCode = 204;
     }
 
+    /// <summary>signal-cli knows a key for everyone it exchanged messages with; the number only when it was given one
+    /// (we sent to her number, or she showed it).</summary>
+    private async Task IdentitiesAsync(HttpContext context)
+    {
+        if (!IsOurAccount(context))
+        {
+            await Error(context, 500, "User is not registered.");
+            return;
+        }
+        var entries = new JsonArray();
+        lock (_gate)
+        {
+            var known = _sent.SelectMany(s => s.Recipients).ToHashSet(StringComparer.Ordinal);
+            foreach (var person in _people.Values.Distinct())
+            {
+                if (!known.Contains(person.Number) && !known.Contains(person.Uuid)) continue;
+                entries.Add(new JsonObject
+                {
+                    ["number"] = known.Contains(person.Number) || !person.HidesNumber ? person.Number : "",
+                    ["status"] = _untrusted.Contains(person.Uuid) ? "UNTRUSTED" : "TRUSTED_UNVERIFIED",
+                    ["fingerprint"] = "05 2a",
+                    ["added"] = "2026-01-01T00:00:00Z",
+                    ["safety_number"] = "12345 67890",
+                    ["uuid"] = person.Uuid,
+                });
+            }
+        }
+        await Json(context, 200, entries);
+    }
+
+    private async Task TrustAsync(HttpContext context)
+    {
+        var body = await ReadBodyAsync(context);
+        if (body is null)
+        {
+            await Error(context, 400, "Couldn't process request - invalid request");
+            return;
+        }
+        var all = body["trust_all_known_keys"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+        var safetyNumber = StringOf(body, "verified_safety_number");
+        if (!all && safetyNumber is null)
+        {
+            await Error(context, 400, "Couldn't process request - please either provide a safety number (preferred & more secure) or set 'trust_all_known_keys' to true");
+            return;
+        }
+        if (!IsOurAccount(context))
+        {
+            await Error(context, 400, "User is not registered.");
+            return;
+        }
+        var recipient = Uri.UnescapeDataString(context.Request.RouteValues["numberToTrust"] as string ?? "");
+        var person = PersonOf(recipient);
+        lock (_gate)
+        {
+            _trustCalls.Add(new TrustCall(Account, recipient, all));
+            _untrusted.Remove(person.Uuid);
+        }
+        context.Response.StatusCode = 204;
+    }
+
+    private async Task SetTrustModeAsync(HttpContext context)
+    {
+        var body = await ReadBodyAsync(context);
+        var mode = StringOf(body, "trust_mode");
+        if (body is null)
+        {
+            await Error(context, 400, "Couldn't process request - invalid request");
+            return;
+        }
+        if (mode is not ("always" or "on-first-use" or "never"))
+        {
+            await Error(context, 400, "Invalid trust mode");
+            return;
+        }
+        if (!IsOurAccount(context))
+        {
+            await Error(context, 400, "Couldn't set trust mode");
+            return;
+        }
+        TrustMode = mode;
+        context.Response.StatusCode = 204;
+    }
+
+    private Task GetTrustModeAsync(HttpContext context) => Json(context, 200, new JsonObject { ["trust_mode"] = TrustMode });
+
     private bool IsOurAccount(HttpContext context) =>
         context.Request.RouteValues["number"] is string number && number == Account;
 
@@ -415,6 +760,11 @@ public sealed class FakeSignalServer : IAsyncDisposable
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync(body.ToJsonString());
     }
+
+    private string Envelope(Person person, long timestamp, JsonObject content) =>
+        person.HidesNumber
+            ? Envelope(person.Uuid, null, timestamp, content, person.Uuid)
+            : Envelope(person.Number, person.Number, timestamp, content, person.Uuid);
 
     private string Envelope(string source, string? sourceNumber, long timestamp, JsonObject content, string? uuid = null)
     {
@@ -457,13 +807,16 @@ public sealed class FakeSignalServer : IAsyncDisposable
         }
     }
 
-    private List<string> Drain(out Task arrival)
+    private List<string> Drain(int limit, out Task arrival)
     {
         lock (_gate)
         {
-            var items = _inbox.ToList();
-            _inbox.Clear();
-            if (_arrival.Task.IsCompleted)
+            var items = new List<string>();
+            while (items.Count < limit && _inbox.TryDequeue(out var item))
+            {
+                items.Add(item);
+            }
+            if (_arrival.Task.IsCompleted && _inbox.Count == 0)
             {
                 _arrival = NewSignal();
             }
@@ -472,11 +825,11 @@ public sealed class FakeSignalServer : IAsyncDisposable
         }
     }
 
-    private int? TakeScripted(Queue<int> failures)
+    private (int Status, string? Text)? TakeScripted(Queue<(int Status, string? Text)> failures)
     {
         lock (_gate)
         {
-            return failures.TryDequeue(out var status) ? status : null;
+            return failures.TryDequeue(out var failure) ? failure : null;
         }
     }
 

@@ -49,13 +49,13 @@ public sealed class SignalApiClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_429_with_challenge_tokens_means_retry_later()
+    public async Task A_json_rpc_429_with_challenge_tokens_means_retry_later_after_a_captcha()
     {
         _fake.FailNextSends(1, 429);
 
         var result = await _client.SendAsync(Her, "hi", CancellationToken.None);
 
-        Assert.Equal(new SignalSendResult(SignalSendStatus.RetryLater, null, null), result);
+        Assert.Equal(new SignalSendResult(SignalSendStatus.RetryLater, null, null, SignalErrorKind.Captcha), result);
         Assert.Empty(_fake.Sent);
     }
 
@@ -121,7 +121,7 @@ public sealed class SignalApiClientTests : IAsyncLifetime
     {
         _fake.FailNextReceives(1, 500);
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => _client.ReceiveAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<SignalApiException>(() => _client.ReceiveAsync(CancellationToken.None));
 
         Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
     }
@@ -131,7 +131,7 @@ public sealed class SignalApiClientTests : IAsyncLifetime
     {
         var sent = await _client.SendAsync(Her, "to be deleted", CancellationToken.None);
 
-        Assert.True(await _client.RemoteDeleteAsync(Her, sent.Timestamp!.Value, CancellationToken.None));
+        Assert.True((await _client.RemoteDeleteAsync(Her, sent.Timestamp!.Value, CancellationToken.None)).Succeeded);
 
         Assert.Equal(new FakeSignalServer.RemoteDeletion(_fake.Account, Her, sent.Timestamp.Value), Assert.Single(_fake.RemoteDeletions));
         Assert.Contains(_fake.RawTargets, t => t == "/v1/remote-delete/%2B33100000001");
@@ -140,7 +140,7 @@ public sealed class SignalApiClientTests : IAsyncLifetime
     [Fact]
     public async Task Setting_disappearing_messages_updates_the_contact_without_storing_a_name()
     {
-        Assert.True(await _client.SetDisappearingAsync(Her, 86400, CancellationToken.None));
+        Assert.True((await _client.SetDisappearingAsync(Her, 86400, CancellationToken.None)).Succeeded);
 
         Assert.Equal(new FakeSignalServer.ContactUpdate(_fake.Account, Her, null, 86400), Assert.Single(_fake.ContactUpdates));
     }
@@ -150,8 +150,8 @@ public sealed class SignalApiClientTests : IAsyncLifetime
     {
         await _fake.StopAsync();
 
-        Assert.False(await _client.RemoteDeleteAsync(Her, 1, CancellationToken.None));
-        Assert.False(await _client.SetDisappearingAsync(Her, 0, CancellationToken.None));
+        Assert.False((await _client.RemoteDeleteAsync(Her, 1, CancellationToken.None)).Succeeded);
+        Assert.False((await _client.SetDisappearingAsync(Her, 0, CancellationToken.None)).Succeeded);
         Assert.Null(await _client.AboutAsync(CancellationToken.None));
     }
 

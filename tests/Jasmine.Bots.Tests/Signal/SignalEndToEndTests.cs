@@ -34,11 +34,11 @@ public sealed class SignalEndToEndTests : IAsyncLifetime
 
     private async Task<string> Say(string text)
     {
-        var before = _signal.Sent.Count(s => s.Recipients.Contains(Her));
+        var before = _signal.SentTo(Her).Count;
         _signal.EnqueueText(Her, text);
         var dispatcher = _host.Get<OutboxDispatcher>();
-        await Eventually.True(() => _signal.Sent.Count(s => s.Recipients.Contains(Her)) > before && dispatcher.IsIdle, $"an answer to '{text}'");
-        return string.Join("\n---\n", _signal.Sent.Where(s => s.Recipients.Contains(Her)).Skip(before).Select(s => s.Message));
+        await Eventually.True(() => _signal.SentTo(Her).Count > before && dispatcher.IsIdle, $"an answer to '{text}'");
+        return string.Join("\n---\n", _signal.SentTo(Her).Skip(before).Select(s => s.Message));
     }
 
     [Fact]

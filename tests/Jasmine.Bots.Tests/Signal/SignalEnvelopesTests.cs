@@ -103,14 +103,14 @@ public sealed class SignalEnvelopesTests
     }
 
     [Fact]
-    public void A_sender_known_only_by_uuid_is_skipped()
+    public void A_sender_known_only_by_uuid_is_kept_with_her_uuid_and_no_number()
     {
         var json = """
-            [{"envelope":{"source":"a1b2c3d4-0000-4000-8000-000000000002","sourceUuid":"a1b2c3d4-0000-4000-8000-000000000002",
+            [{"envelope":{"source":"a1b2c3d4-0000-4000-8000-000000000002","sourceNumber":null,"sourceUuid":"a1b2c3d4-0000-4000-8000-000000000002",
               "timestamp":12,"dataMessage":{"timestamp":12,"message":"hidden number"}}}]
             """;
 
-        Assert.Empty(SignalEnvelopes.Parse(json, Us));
+        Assert.Equal(new SignalInbound(null, "a1b2c3d4-0000-4000-8000-000000000002", 12, "hidden number"), Assert.Single(SignalEnvelopes.Parse(json, Us)));
     }
 
     [Fact]

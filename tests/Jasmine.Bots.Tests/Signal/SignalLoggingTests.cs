@@ -29,6 +29,13 @@ public sealed class SignalLoggingTests
         Assert.Equal(SignalSendStatus.Sent, (await client.SendAsync(Her, Outbound, CancellationToken.None)).Status);
         fake.FailNextSends(1, 429);
         await client.SendAsync(Her, Outbound, CancellationToken.None);
+        // Normal mode: signal-cli's text, which names her, comes back in the 400.
+        fake.FailNextSendsWith(1, fake.SendFailureOutput(Her, "RATE_LIMIT_FAILURE"));
+        await client.SendAsync(Her, Outbound, CancellationToken.None);
+        fake.FailNextRemoteDeletesWith(1, "Network failure for \"" + Her + "\"");
+        await client.RemoteDeleteAsync(fake.UuidOf(Her), 1, CancellationToken.None);
+        fake.EnqueueStackTrace();
+        fake.EnqueueException(Him, "UntrustedIdentityException", "Untrusted identity for " + Him);
         fake.MarkUnregistered(Him);
         await client.SendAsync(Him, Outbound, CancellationToken.None);
         await client.SetDisappearingAsync(Her, 3600, CancellationToken.None);
@@ -48,7 +55,7 @@ public sealed class SignalLoggingTests
         Assert.Contains(lines, l => l.Contains("Signal receive failed", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Signal send answered 429", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("InvalidOperationException", StringComparison.Ordinal));
-        string[] secrets = [Her, Him, fake.Account, "33612345678", "33687654321", "33100000001", Inbound, "rue Secrète", Outbound, "deuxième texte privé", "troisième texte privé"];
+        string[] secrets = [Her, Him, fake.UuidOf(Her), fake.UuidOf(Him), fake.Account, "33612345678", "33687654321", "33100000001", Inbound, "rue Secrète", Outbound, "deuxième texte privé", "troisième texte privé"];
         foreach (var line in lines)
         {
             foreach (var secret in secrets)

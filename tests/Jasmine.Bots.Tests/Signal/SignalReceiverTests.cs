@@ -27,15 +27,16 @@ public sealed class SignalReceiverTests : IAsyncLifetime
         _fake.EnqueueReceipt(Her, ts);
         _fake.EnqueueTyping(Him);
         _fake.EnqueueGroupText(Him, "Z3JvdXA=", "group chatter");
-        _fake.EnqueueTextFromHiddenNumber("a1b2c3d4-0000-4000-8000-000000000009", "hidden");
+        _fake.EnqueueTextFromHiddenNumber("a1b2c3d4-0000-4000-8000-000000000009", "hidden");  // phone number privacy: uuid only
         _fake.EnqueueText(Him, "salut");
         _fake.EnqueueText(Her, "j'ai besoin d'aide", ts);  // the same envelope delivered again
 
-        await handler.WaitForCountAsync(2);
+        await handler.WaitForCountAsync(3);
         await WaitUntilAsync(() => _fake.PendingEnvelopes == 0 && _fake.ReceiveCalls >= 2);
         await host.StopAsync();
 
-        Assert.Equal([(Her, "j'ai besoin d'aide"), (Him, "salut")], handler.Received.Select(m => (m.SourceNumber, m.Text)));
+        Assert.Equal([(Her, "j'ai besoin d'aide"), (null, "hidden"), (Him, "salut")], handler.Received.Select(m => (m.SourceNumber, m.Text)));
+        Assert.Equal("a1b2c3d4-0000-4000-8000-000000000009", handler.Received[1].SourceUuid);
     }
 
     [Fact]

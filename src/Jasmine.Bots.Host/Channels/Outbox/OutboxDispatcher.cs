@@ -175,7 +175,8 @@ public sealed class OutboxDispatcher(
                 logger.LogWarning("Message on {Scheme} dropped by the channel ({Error})", item.Scheme, outcome.Error ?? "no detail");
                 return true;
             default:
-                if (item.Attempts + 1 >= MaxAttempts)
+                // A message with a deadline (a remote delete) is retried until it passes; others a bounded number of times.
+                if (payload.Message.RetryUntil is { } until ? now >= until : item.Attempts + 1 >= MaxAttempts)
                 {
                     outbox.MarkFailed(item);
                     store.Increment($"outbox.failed:{now:yyyy-MM}");
@@ -200,9 +201,11 @@ public sealed class OutboxDispatcher(
 public sealed class Outbox(OutboxStore store, JasmineStore database, OutboxDispatcher dispatcher, TimeProvider time)
 {
     /// <param name="origin">What queued it (a fan-out's id), so its progress can be counted; never personal.</param>
-    public void Send(string urn, IEnumerable<OutboundMessage> messages, string? dedupKey = null, string? origin = null)
+    /// <param name="lane">Messages of another lane to the same address are sent in their own order: a remote delete
+    /// waiting hours for a retry must not hold back her replies.</param>
+    public void Send(string urn, IEnumerable<OutboundMessage> messages, string? dedupKey = null, string? origin = null, string? lane = null)
     {
-        store.Add(urn, messages, time.GetUtcNow().UtcDateTime, dedupKey, origin);
+        store.Add(urn, messages, time.GetUtcNow().UtcDateTime, dedupKey, origin, lane);
         // Inside a turn the messages are on disk only at commit: the dispatcher must look after that.
         database.AfterCommit(dispatcher.Wake);
     }

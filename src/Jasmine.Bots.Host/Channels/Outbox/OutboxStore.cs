@@ -105,9 +105,9 @@ public sealed class OutboxStore
     }
 
     /// <summary>Queues messages for one address; with a <paramref name="dedupKey"/>, only the first call for that key does.</summary>
-    public IReadOnlyList<long> Add(string urn, IEnumerable<OutboundMessage> messages, DateTime now, string? dedupKey = null, string? origin = null)
+    public IReadOnlyList<long> Add(string urn, IEnumerable<OutboundMessage> messages, DateTime now, string? dedupKey = null, string? origin = null, string? lane = null)
     {
-        var conversation = store.Protector.Hash("conversation.outbox", urn);
+        var conversation = store.Protector.Hash("conversation.outbox", lane is null ? urn : urn + "\n" + lane);
         var ids = new List<long>();
         // One transaction for the key and a turn's replies (or the caller's, for a whole turn): all or nothing.
         store.InTransaction(() =>

@@ -22,6 +22,18 @@ public sealed class SignalOptions
     /// <summary>Longest pause between two attempts while the API stays down.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>At most this many messages per receive (<c>max_messages</c>): a busy receive must end well before
+    /// the API kills signal-cli (120 s), which would lose messages already taken off Signal's servers.</summary>
+    public int MaxMessages { get; set; } = 50;
+
+    /// <summary>
+    /// What to do when a person's safety number changes (new phone, reinstall): <c>notify</c> (default) trusts her new
+    /// key through the trust endpoint when a message to or from her fails for it, and tells her; <c>always</c> sets
+    /// signal-cli's own <c>trust_mode</c> to always at start (no note: signal-cli trusts silently); <c>manual</c> trusts
+    /// nothing, an admin does it (messages to her wait in the outbox). See docs/signal.md.
+    /// </summary>
+    public string TrustMode { get; set; } = SignalTrustModes.Notify;
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiBaseUrl) && !string.IsNullOrWhiteSpace(Number);
 }
 
@@ -55,10 +67,25 @@ internal sealed class SignalOptionsValidator : IValidateOptions<SignalOptions>
         {
             failures.Add("Signal:ReceiveTimeoutSeconds must be between 1 and 300.");
         }
+        if (options.MaxMessages is < 1 or > 1000)
+        {
+            failures.Add("Signal:MaxMessages must be between 1 and 1000.");
+        }
+        if (options.TrustMode is not (SignalTrustModes.Notify or SignalTrustModes.Always or SignalTrustModes.Manual))
+        {
+            failures.Add("Signal:TrustMode must be notify, always or manual.");
+        }
         if (options.InitialBackoff <= TimeSpan.Zero || options.MaxBackoff < options.InitialBackoff)
         {
             failures.Add("Signal:InitialBackoff must be positive and not above Signal:MaxBackoff.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+}
+
+public static class SignalTrustModes
+{
+    public const string Notify = "notify";
+    public const string Always = "always";
+    public const string Manual = "manual";
 }

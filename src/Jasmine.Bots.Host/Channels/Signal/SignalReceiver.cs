@@ -19,6 +19,8 @@ public sealed class SignalReceiver(
 
     private readonly SignalOptions _options = options.Value;
     private readonly RecentKeys<(string Source, long Timestamp)> _seen = new(DeduplicationWindow);
+    private bool _trustModeSet;
+    private int _maxMessages;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -36,16 +38,19 @@ public sealed class SignalReceiver(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var backoff = new ExponentialBackoff(_options.InitialBackoff, _options.MaxBackoff);
+        _maxMessages = _options.MaxMessages;
         var failures = 0;
         logger.LogInformation("Signal receiver started (polling, {TimeoutSeconds} s long poll)", _options.ReceiveTimeoutSeconds);
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            IReadOnlyList<SignalInbound> messages;
+            SignalBatch batch;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                messages = await scope.ServiceProvider.GetRequiredService<SignalApiClient>().ReceiveAsync(stoppingToken);
+                var client = scope.ServiceProvider.GetRequiredService<SignalApiClient>();
+                if (!_trustModeSet) _trustModeSet = await SetTrustModeAsync(client, stoppingToken);
+                batch = await client.ReceiveBatchAsync(_maxMessages, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -57,12 +62,19 @@ public sealed class SignalReceiver(
                 // and poll again: the receiver must outlive outages of the API container.
                 failures++;
                 var delay = backoff.Next();
+                if (ex is SignalApiException { Kind: SignalErrorKind.Killed } && _maxMessages > 1)
+                {
+                    // The API killed signal-cli mid-receive: ask for fewer messages, so the next one finishes in time.
+                    _maxMessages = Math.Max(1, _maxMessages / 2);
+                    logger.LogWarning("signal-cli was killed during a receive; asking for at most {MaxMessages} message(s) per receive", _maxMessages);
+                }
                 // Only the status code and error kind: exception messages can carry the request URL (our number).
                 logger.LogWarning(
                     "Signal receive failed (status {StatusCode}, {ErrorKind}), attempt {Failures}, retrying in {DelayMs} ms",
                     ex is HttpRequestException { StatusCode: { } code } ? (int)code : null,
                     ex switch
                     {
+                        SignalApiException api => api.Kind.ToString(),
                         HttpRequestException http => http.HttpRequestError.ToString(),
                         OperationCanceledException => "Timeout",
                         _ => ex.GetType().Name,
@@ -87,10 +99,83 @@ public sealed class SignalReceiver(
                 backoff.Reset();
             }
 
-            await DeliverAsync(messages, stoppingToken);
+            // A receive that finished with room to spare: back towards the configured size.
+            if (_maxMessages < _options.MaxMessages && batch.Items < _maxMessages) _maxMessages = Math.Min(_options.MaxMessages, _maxMessages * 2);
+            Report(batch);
+            await HandleIdentityChangesAsync(batch.IdentityChanges, stoppingToken);
+            await DeliverAsync(MergeEdits(batch.Messages), stoppingToken);
         }
 
         logger.LogInformation("Signal receiver stopped");
+    }
+
+    /// <summary>signal-cli's own trust mode follows Signal:TrustMode (always, or on-first-use so changes are seen).</summary>
+    private async Task<bool> SetTrustModeAsync(SignalApiClient client, CancellationToken ct)
+    {
+        var mode = _options.TrustMode == SignalTrustModes.Always ? "always" : "on-first-use";
+        var result = await client.SetTrustModeAsync(mode, ct);
+        if (result.Succeeded) logger.LogInformation("signal-cli trust mode set to {TrustMode}", mode);
+        // Refused for good (an API without the endpoint): do not ask at every poll.
+        return result.Status != SignalSendStatus.RetryLater;
+    }
+
+    /// <summary>Counts only, by kind: what a receive held that is not a text, and what could not be read at all.</summary>
+    private void Report(SignalBatch batch)
+    {
+        if (batch.Unreadable > 0)
+            logger.LogWarning("Signal receive: {Unreadable} unreadable stretch(es) (signal-cli output that is not JSON) skipped, {Messages} text(s) kept",
+                batch.Unreadable, batch.Messages.Count);
+        foreach (var (type, count) in batch.Exceptions)
+            logger.LogWarning("Signal receive: {Count} item(s) with a signal-cli exception of type {ExceptionType}", count, type);
+        if (batch.Skipped.Count > 0)
+            logger.LogDebug("Signal receive: skipped {Skipped}", string.Join(", ", batch.Skipped.Select(p => $"{p.Key}={p.Value}")));
+    }
+
+    private async Task HandleIdentityChangesAsync(IReadOnlyList<SignalIdentityChange> changes, CancellationToken ct)
+    {
+        foreach (var change in changes.DistinctBy(c => c.Source))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var urn = scope.ServiceProvider.GetService<Members.MemberService>() is { } members
+                    ? members.ResolveSignal(change.SourceUuid, change.SourceNumber)
+                    : Members.Urns.Signal(change.Source);
+                if (scope.ServiceProvider.GetService<SignalIdentityChanges>() is { } identities) await identities.ChangedAsync(urn, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError("Signal identity change handling threw {ExceptionType}", ex.GetType().FullName);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An edit whose original is in the same batch replaces the original's text (one turn, with the words she
+    /// meant); an edit of a message already handled is handled as her next message, with the new text.
+    /// </summary>
+    internal static IReadOnlyList<SignalInbound> MergeEdits(IReadOnlyList<SignalInbound> messages)
+    {
+        if (!messages.Any(m => m.EditOf is not null)) return messages;
+        var result = new List<SignalInbound>(messages.Count);
+        foreach (var message in messages)
+        {
+            if (message.EditOf is { } target)
+            {
+                var original = result.FindLastIndex(m => m.Source == message.Source && (m.Timestamp == target || m.EditOf == target));
+                if (original >= 0)
+                {
+                    result[original] = result[original] with { Text = message.Text };
+                    continue;
+                }
+            }
+            result.Add(message);
+        }
+        return result;
     }
 
     private async Task DeliverAsync(IReadOnlyList<SignalInbound> messages, CancellationToken stoppingToken)
@@ -105,7 +190,7 @@ public sealed class SignalReceiver(
             }
             // Marked before handling: a handler that throws would most likely throw again, and a half-done turn
             // should not be replayed.
-            if (!_seen.Add((message.SourceNumber, message.Timestamp)))
+            if (!_seen.Add((message.Source, message.Timestamp)))
             {
                 duplicates++;
                 continue;

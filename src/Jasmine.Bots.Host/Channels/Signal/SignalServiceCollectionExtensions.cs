@@ -26,6 +26,7 @@ public static class SignalServiceCollectionExtensions
         // Always registered; each checks Signal:* at start and stays idle when it is not configured.
         builder.Services.AddHostedService<SignalReceiver>();
         builder.Services.TryAddSingleton<ISignalInboundHandler, SignalInboundHandler>();
+        builder.Services.AddSingleton<SignalIdentityChanges>();
         builder.Services.AddSingleton<IChannelSender, SignalSender>();
         return builder;
     }
