@@ -6,6 +6,9 @@ namespace Jasmine.Bots.Channels.Outbox;
 
 public enum OutboxStatus { Pending, Sent, Failed }
 
+/// <summary>What a channel that reports delivery (the Android SMS gateway) said about a message after accepting it.</summary>
+public enum DeliveryState { Accepted, Sent, Delivered, Failed }
+
 public sealed class OutboxDoc
 {
     [BsonId] public long Id { get; set; }
@@ -24,7 +27,30 @@ public sealed class OutboxDoc
     public string? Origin { get; set; }
     /// <summary>Hash of the dedup key it was queued under, if any (see <see cref="OutboxStore.MarkSent"/>).</summary>
     public string? KeyHash { get; set; }
+
+    /// <summary>Sent on the service's own initiative (a warning), not as an answer to her.</summary>
+    public bool Proactive { get; set; }
+    /// <summary>Among proactive messages of a budgeted channel, lower goes first (see <see cref="OutboxStore.ProactivePriority"/>).</summary>
+    public int Priority { get; set; }
+    /// <summary>
+    /// Budgeted channels (SMS) only, while pending: the order their lane sends in — replies by id, then proactive
+    /// messages by priority and id. Their <see cref="NextAttemptAt"/> is parked at the maximum so the parallel
+    /// dispatcher never reads them; <see cref="LaneDueAt"/> holds the real time.
+    /// </summary>
+    public long? LaneKey { get; set; }
+    public DateTime LaneDueAt { get; set; }
+    /// <summary>Resends after the phone reported sms:failed (each resend is a new gateway message id).</summary>
+    public int Resends { get; set; }
+    /// <summary>Parts of the message handed to a gateway that reports delivery, and what it reported.</summary>
+    public int Parts { get; set; }
+    public int PartsSentMask { get; set; }
+    public int PartsDeliveredMask { get; set; }
+    public DeliveryState? Delivery { get; set; }
+    public DateTime? DeliveryAt { get; set; }
 }
+
+/// <summary>A URN scheme whose messages are sent one at a time under a daily budget (registered by the SMS channel).</summary>
+public sealed record BudgetedScheme(string Scheme);
 
 internal sealed record OutboxPayload(string Urn, OutboundMessage Message);
 
@@ -53,9 +79,12 @@ public sealed class OutboxStore
     private readonly Lock _journalGate = new();
     private readonly FileStream _journal;
 
-    public OutboxStore(JasmineStore store)
+    private readonly HashSet<string> _budgeted;
+
+    public OutboxStore(JasmineStore store, IEnumerable<BudgetedScheme> budgeted)
     {
         this.store = store;
+        _budgeted = budgeted.Select(b => b.Scheme).ToHashSet(StringComparer.Ordinal);
         var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store.Path_))!, "outbox-sent.journal");
         EnsureIndexes();
         ReplayJournal(path);
@@ -102,12 +131,37 @@ public sealed class OutboxStore
         Items.EnsureIndex(o => o.Conversation);
         Items.EnsureIndex(o => o.NextAttemptAt);
         Items.EnsureIndex(o => o.Origin);
+        Items.EnsureIndex(o => o.LaneKey);
+    }
+
+    public bool IsBudgeted(string scheme) => _budgeted.Contains(scheme);
+
+    private const long ProactiveBase = 1L << 52;
+    private const long IdSpan = 1L << 36;
+
+    /// <summary>
+    /// Priority of a push warning on a budgeted channel: the most severe category first (the order of
+    /// <see cref="Domain.ReportCategories.All"/>), then a warning for her own département before one for all of
+    /// France, then by département so a short day serves whole départements rather than scattered members.
+    /// </summary>
+    public static int ProactivePriority(int severityRank, bool ownDepartement, string? departement)
+    {
+        // Corsica's 2A/2B sort where 20 would; overseas 971–976 after the mainland; unknown last.
+        var dep = departement switch
+        {
+            "2A" => 200,
+            "2B" => 201,
+            _ => int.TryParse(departement, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n < 999 ? n : 999,
+        };
+        return Math.Clamp(severityRank, 0, 99) * 10_000 + (ownDepartement ? 0 : 5_000) + Math.Clamp(dep, 0, 999);
     }
 
     /// <summary>Queues messages for one address; with a <paramref name="dedupKey"/>, only the first call for that key does.</summary>
-    public IReadOnlyList<long> Add(string urn, IEnumerable<OutboundMessage> messages, DateTime now, string? dedupKey = null, string? origin = null)
+    public IReadOnlyList<long> Add(string urn, IEnumerable<OutboundMessage> messages, DateTime now, string? dedupKey = null, string? origin = null, int priority = 0)
     {
         var conversation = store.Protector.Hash("conversation.outbox", urn);
+        var scheme = Members.Urns.Scheme(urn);
+        var budgeted = _budgeted.Contains(scheme);
         var ids = new List<long>();
         // One transaction for the key and a turn's replies (or the caller's, for a whole turn): all or nothing.
         store.InTransaction(() =>
@@ -124,19 +178,68 @@ public sealed class OutboxStore
                 var doc = new OutboxDoc
                 {
                     Conversation = conversation,
-                    Scheme = Members.Urns.Scheme(urn),
+                    Scheme = scheme,
                     PayloadEnc = store.Protector.ProtectBytes(Purpose, JsonSerializer.SerializeToUtf8Bytes(new OutboxPayload(urn, message))),
                     Status = OutboxStatus.Pending,
                     CreatedAt = now,
-                    NextAttemptAt = now,
+                    NextAttemptAt = budgeted ? DateTime.MaxValue : now,
+                    LaneDueAt = now,
                     Origin = origin,
                     KeyHash = key,
+                    Proactive = message.Kind == OutboundKind.Proactive,
+                    Priority = message.Kind == OutboundKind.Proactive ? priority : 0,
                 };
-                ids.Add(Items.Insert(doc).AsInt64);
+                var id = Items.Insert(doc).AsInt64;
+                if (budgeted)
+                {
+                    doc.LaneKey = LaneKeyOf(doc);
+                    Items.Update(doc);
+                }
+                ids.Add(id);
             }
         });
         return ids;
     }
+
+    /// <summary>The reference a delivery-reporting gateway gets for an entry (its parts add <c>p{n}</c>): at most 36 characters.</summary>
+    public static string DeliveryRef(OutboxDoc doc) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"jb{doc.Id}r{doc.Resends}");
+
+    public static bool TryParseDeliveryRef(string? id, out long outboxId, out int resend, out int part)
+    {
+        outboxId = 0; resend = 0; part = 0;
+        if (id is null || id.Length > 36 || !id.StartsWith("jb", StringComparison.Ordinal)) return false;
+        var r = id.IndexOf('r', 2);
+        var p = r < 0 ? -1 : id.IndexOf('p', r + 1);
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        const System.Globalization.NumberStyles digits = System.Globalization.NumberStyles.None;
+        return r > 2 && p > r + 1
+            && long.TryParse(id.AsSpan(2, r - 2), digits, inv, out outboxId)
+            && int.TryParse(id.AsSpan(r + 1, p - r - 1), digits, inv, out resend)
+            && int.TryParse(id.AsSpan(p + 1), digits, inv, out part);
+    }
+
+    private static long LaneKeyOf(OutboxDoc doc) =>
+        doc.Proactive ? ProactiveBase + doc.Priority * IdSpan + doc.Id : doc.Id;
+
+    /// <summary>A budgeted channel's pending messages in the order its lane sends them (replies first).</summary>
+    public IReadOnlyList<OutboxDoc> LaneQueue(string scheme, int skip, int limit) =>
+        Items.Find(Query.GTE(nameof(OutboxDoc.LaneKey), 0L), skip, limit).Where(o => o.Scheme == scheme && o.Status == OutboxStatus.Pending).ToList();
+
+    /// <summary>What waits in a budgeted channel's lane: replies, and proactive messages per origin.</summary>
+    public (int Replies, int Proactive, IReadOnlyDictionary<string, int> ByOrigin) LaneBacklog(string scheme)
+    {
+        var docs = Items.Query().Where(o => o.LaneKey >= 0 && o.Scheme == scheme).Select(o => new { o.Proactive, o.Origin }).ToList();
+        return (docs.Count(d => !d.Proactive), docs.Count(d => d.Proactive),
+            docs.Where(d => d.Proactive && d.Origin is not null).GroupBy(d => d.Origin!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
+    }
+
+    /// <summary>Messages of one origin a delivery-reporting gateway accepted, by what it reported since.</summary>
+    public IReadOnlyDictionary<DeliveryState, int> DeliveryFor(string origin) =>
+        Items.Query().Where(o => o.Origin == origin && o.Delivery != null).Select(o => o.Delivery).ToList()
+            .GroupBy(d => d!.Value).ToDictionary(g => g.Key, g => g.Count());
+
+    public OutboxDoc? Find(long id) => Items.FindById(id);
 
     public bool WasQueued(string dedupKey) => Keys.FindById(store.Protector.Hash("outbox.key", dedupKey)) is not null;
 
@@ -178,8 +281,111 @@ public sealed class OutboxStore
         }
     }
 
+    /// <summary>
+    /// Accepted by a gateway that reports delivery later: kept (payload included, to resend it if the phone reports
+    /// sms:failed) until sms:sent arrives, then only the states remain, until retention deletes the entry.
+    /// </summary>
+    public void MarkAccepted(OutboxDoc doc, int parts, DateTime now)
+    {
+        var line = System.Text.Encoding.ASCII.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{doc.Id}\t{doc.KeyHash}\n"));
+        lock (_journalGate)
+        {
+            // Journaled like a send: after a crash the replay must not leave it pending (the gateway would answer
+            // 409 to our id anyway, but nothing should even try).
+            _journal.Write(line);
+            doc.Status = OutboxStatus.Sent;
+            doc.SentAt = now;
+            doc.LaneKey = null;
+            doc.NextAttemptAt = DateTime.MaxValue;
+            doc.Parts = Math.Max(1, parts);
+            doc.Delivery = DeliveryState.Accepted;
+            doc.DeliveryAt = now;
+            Items.Update(doc);
+        }
+    }
+
+    public enum DeliveryOutcome { Unknown, Recorded, Resend, Failed }
+
+    /// <summary>
+    /// The gateway reported on part <paramref name="part"/> of resend <paramref name="resend"/> of entry <paramref name="id"/>.
+    /// A failure of the current send is resent (whole parts already sent are skipped) until <paramref name="maxResends"/>;
+    /// reports about an older resend, or unknown entries (retention removed them), change nothing.
+    /// </summary>
+    public DeliveryOutcome RecordDelivery(long id, int resend, int part, DeliveryState state, DateTime now, int maxResends, TimeSpan resendAfter)
+    {
+        var doc = Items.FindById(id);
+        if (doc is null || doc.Resends != resend || doc.Delivery is null || part < 0 || part >= 31) return DeliveryOutcome.Unknown;
+        switch (state)
+        {
+            case DeliveryState.Sent:
+                doc.PartsSentMask |= 1 << part;
+                if (doc.Delivery == DeliveryState.Accepted && AllParts(doc, doc.PartsSentMask))
+                {
+                    doc.Delivery = DeliveryState.Sent;
+                    doc.DeliveryAt = now;
+                    // Out of the phone: there is nothing left to resend, and nothing to keep.
+                    doc.PayloadEnc = [];
+                }
+                break;
+            case DeliveryState.Delivered:
+                doc.PartsSentMask |= 1 << part;
+                doc.PartsDeliveredMask |= 1 << part;
+                if (doc.Delivery != DeliveryState.Failed && AllParts(doc, doc.PartsDeliveredMask))
+                {
+                    doc.Delivery = DeliveryState.Delivered;
+                    doc.DeliveryAt = now;
+                    doc.PayloadEnc = [];
+                }
+                break;
+            case DeliveryState.Failed:
+                if (doc.Delivery == DeliveryState.Failed) return DeliveryOutcome.Recorded;
+                if (doc.PayloadEnc.Length > 0 && doc.Resends < maxResends && doc.Status == OutboxStatus.Sent)
+                {
+                    // Back in her lane, after the parts that did go out, a little later (the phone may have lost signal).
+                    doc.Status = OutboxStatus.Pending;
+                    doc.Resends++;
+                    doc.PartsSent = Math.Min(part, LowestUnset(doc.PartsSentMask));
+                    doc.PartsSentMask = doc.PartsDeliveredMask = 0;
+                    doc.Delivery = null;
+                    doc.DeliveryAt = null;
+                    doc.SentAt = null;
+                    doc.LaneDueAt = now + resendAfter * doc.Resends;
+                    doc.LaneKey = LaneKeyOf(doc);
+                    Items.Update(doc);
+                    return DeliveryOutcome.Resend;
+                }
+                doc.Status = OutboxStatus.Failed;
+                doc.Delivery = DeliveryState.Failed;
+                doc.DeliveryAt = now;
+                doc.PayloadEnc = [];
+                Items.Update(doc);
+                return DeliveryOutcome.Failed;
+        }
+        Items.Update(doc);
+        return DeliveryOutcome.Recorded;
+    }
+
+    private static bool AllParts(OutboxDoc doc, int mask) => mask == (1 << doc.Parts) - 1;
+
+    private static int LowestUnset(int mask)
+    {
+        var i = 0;
+        while ((mask & (1 << i)) != 0) i++;
+        return i;
+    }
+
+    /// <summary>A budgeted channel's message waits: for a retry (<paramref name="next"/>), keeping its place in the lane.</summary>
+    public void RescheduleInLane(OutboxDoc doc, DateTime next, int partsSent = 0)
+    {
+        doc.Attempts++;
+        doc.PartsSent = Math.Max(doc.PartsSent, partsSent);
+        doc.LaneDueAt = next;
+        Items.Update(doc);
+    }
+
     public void MarkFailed(OutboxDoc doc)
     {
+        doc.LaneKey = null;
         doc.Status = OutboxStatus.Failed;
         doc.PayloadEnc = [];
         // Out of the due index's range for good: passes read only what may still be sent.

@@ -1,0 +1,75 @@
+using Jasmine.Bots.Storage;
+using LiteDB;
+
+namespace Jasmine.Bots.Channels.Outbox;
+
+/// <summary>What a budgeted route allows: sends (SMS segments) per second and per local day, part of it kept for replies.</summary>
+/// <param name="PerDay">0 = no daily budget.</param>
+public sealed record ChannelBudget(double PerSecond, int PerDay, int ReservedForReplies)
+{
+    public int ProactivePerDay => PerDay <= 0 ? int.MaxValue : Math.Max(0, PerDay - ReservedForReplies);
+    public int RepliesPerDay => PerDay <= 0 ? int.MaxValue : PerDay;
+}
+
+/// <summary>
+/// A channel sent through one modem or one number (SMS): its messages go one at a time through a lane of their
+/// own, replies first, proactive messages by priority, under a per-second pace and a daily budget, so a backlog of
+/// warnings never holds up the other channels' workers nor a woman waiting for an answer.
+/// </summary>
+public interface IBudgetedSender : IChannelSender
+{
+    ChannelBudget Budget { get; }
+    /// <summary>What sending this message costs against the budget (SMS: its segments).</summary>
+    int CostOf(OutboundMessage message);
+    /// <summary>The gateway reports sent/delivered/failed later, naming <see cref="OutboundMessage.DeliveryRef"/>.</summary>
+    bool ReportsDelivery { get; }
+}
+
+public sealed class LaneDayDoc
+{
+    [BsonId] public string Id { get; set; } = "";
+    public int Spent { get; set; }
+}
+
+/// <summary>Sends counted per scheme and per local (Paris) day, on disk so a restart does not hand out a second budget.</summary>
+public sealed class ChannelBudgets(JasmineStore store, TimeProvider time)
+{
+    private static readonly TimeZoneInfo Paris = FindParis();
+    private ILiteCollection<LaneDayDoc> Days => store.Database.GetCollection<LaneDayDoc>("lane_days");
+
+    private static TimeZoneInfo FindParis()
+    {
+        try { return TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"); }
+        catch (TimeZoneNotFoundException) { return TimeZoneInfo.Utc; }
+    }
+
+    /// <summary>The operator's day: French local date.</summary>
+    public string Today() => Day(time.GetUtcNow());
+
+    public static string Day(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Paris).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>When the next local day starts, in UTC.</summary>
+    public DateTimeOffset NextDayStart()
+    {
+        var local = TimeZoneInfo.ConvertTime(time.GetUtcNow(), Paris);
+        var midnight = new DateTime(local.Year, local.Month, local.Day, 0, 0, 0, DateTimeKind.Unspecified).AddDays(1);
+        return new DateTimeOffset(midnight, Paris.GetUtcOffset(midnight));
+    }
+
+    public int Spent(string scheme, string day) => Days.FindById(scheme + ":" + day)?.Spent ?? 0;
+
+    public void Spend(string scheme, string day, int count)
+    {
+        if (count <= 0) return;
+        var id = scheme + ":" + day;
+        store.InTransaction(() =>
+        {
+            var doc = Days.FindById(id) ?? new LaneDayDoc { Id = id };
+            doc.Spent += count;
+            Days.Upsert(doc);
+        });
+    }
+}
+
+/// <summary>What a lane is doing, for <c>warnings status</c> and the staff console.</summary>
+public sealed record LaneStatus(string Scheme, string Day, int Spent, ChannelBudget Budget, int RepliesWaiting, int ProactiveWaiting, string Waiting);
