@@ -268,8 +268,9 @@ public sealed class OutboxDispatcher(
         {
             case SendStatus.Sent:
                 var parts = item.PartsSent + (outcome.ExternalIds?.Count ?? 0);
-                if (sender.ReportsDelivery) outbox.MarkAccepted(item, parts, now);
-                else outbox.MarkSent(item);
+                if (!sender.ReportsDelivery) outbox.MarkSent(item);
+                else if (outbox.MarkAccepted(item, parts, now, MaxResends, ResendAfter) != OutboxStore.DeliveryOutcome.Recorded)
+                    logger.LogWarning("The SMS gateway reported a failure before answering; the message was handled as the report said");
                 if (outcome.ExternalIds is { Count: > 0 } ids) foreach (var listener in SentListeners) listener(payload.Urn, ids);
                 return null;
             case SendStatus.Unreachable:

@@ -45,6 +45,7 @@ public sealed class OutboxDoc
     public int Parts { get; set; }
     public int PartsSentMask { get; set; }
     public int PartsDeliveredMask { get; set; }
+    public int PartsFailedMask { get; set; }
     public DeliveryState? Delivery { get; set; }
     public DateTime? DeliveryAt { get; set; }
 }
@@ -77,6 +78,8 @@ public sealed class OutboxStore
     private const long JournalCompactBytes = 256 * 1024;
     private readonly JasmineStore store;
     private readonly Lock _journalGate = new();
+    // Delivery reports and the lane's hand-over of the same entry read, change and write it: one at a time.
+    private readonly Lock _deliveryGate = new();
     private readonly FileStream _journal;
 
     private readonly HashSet<string> _budgeted;
@@ -241,6 +244,13 @@ public sealed class OutboxStore
 
     public OutboxDoc? Find(long id) => Items.FindById(id);
 
+    /// <summary>A proactive message to this address still waits to go out.</summary>
+    public bool HasProactivePending(string urn)
+    {
+        var conversation = store.Protector.Hash("conversation.outbox", urn);
+        return Items.Exists(o => o.Conversation == conversation && o.Status == OutboxStatus.Pending && o.Proactive);
+    }
+
     public bool WasQueued(string dedupKey) => Keys.FindById(store.Protector.Hash("outbox.key", dedupKey)) is not null;
 
     public int DeleteKeysBefore(DateTime cutoff) => Keys.DeleteMany(k => k.At < cutoff);
@@ -284,15 +294,20 @@ public sealed class OutboxStore
     /// <summary>
     /// Accepted by a gateway that reports delivery later: kept (payload included, to resend it if the phone reports
     /// sms:failed) until sms:sent arrives, then only the states remain, until retention deletes the entry.
+    /// Reports that arrived before this (a fast phone answers its webhook before we read its HTTP answer) count.
     /// </summary>
-    public void MarkAccepted(OutboxDoc doc, int parts, DateTime now)
+    public DeliveryOutcome MarkAccepted(OutboxDoc item, int parts, DateTime now, int maxResends, TimeSpan resendAfter)
     {
-        var line = System.Text.Encoding.ASCII.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{doc.Id}\t{doc.KeyHash}\n"));
+        var line = System.Text.Encoding.ASCII.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{item.Id}\t{item.KeyHash}\n"));
         lock (_journalGate)
         {
             // Journaled like a send: after a crash the replay must not leave it pending (the gateway would answer
             // 409 to our id anyway, but nothing should even try).
             _journal.Write(line);
+        }
+        lock (_deliveryGate)
+        {
+            var doc = Items.FindById(item.Id) ?? item;
             doc.Status = OutboxStatus.Sent;
             doc.SentAt = now;
             doc.LaneKey = null;
@@ -300,7 +315,12 @@ public sealed class OutboxStore
             doc.Parts = Math.Max(1, parts);
             doc.Delivery = DeliveryState.Accepted;
             doc.DeliveryAt = now;
+            doc.Attempts = item.Attempts;
+            doc.PartsSent = item.PartsSent;
+            if (doc.PartsFailedMask != 0) return Fail(doc, LowestSet(doc.PartsFailedMask), now, maxResends, resendAfter);
+            Progress(doc, now);
             Items.Update(doc);
+            return DeliveryOutcome.Recorded;
         }
     }
 
@@ -313,56 +333,82 @@ public sealed class OutboxStore
     /// </summary>
     public DeliveryOutcome RecordDelivery(long id, int resend, int part, DeliveryState state, DateTime now, int maxResends, TimeSpan resendAfter)
     {
-        var doc = Items.FindById(id);
-        if (doc is null || doc.Resends != resend || doc.Delivery is null || part < 0 || part >= 31) return DeliveryOutcome.Unknown;
-        switch (state)
+        if (part is < 0 or >= 31) return DeliveryOutcome.Unknown;
+        lock (_deliveryGate)
         {
-            case DeliveryState.Sent:
-                doc.PartsSentMask |= 1 << part;
-                if (doc.Delivery == DeliveryState.Accepted && AllParts(doc, doc.PartsSentMask))
-                {
-                    doc.Delivery = DeliveryState.Sent;
-                    doc.DeliveryAt = now;
-                    // Out of the phone: there is nothing left to resend, and nothing to keep.
-                    doc.PayloadEnc = [];
-                }
-                break;
-            case DeliveryState.Delivered:
-                doc.PartsSentMask |= 1 << part;
-                doc.PartsDeliveredMask |= 1 << part;
-                if (doc.Delivery != DeliveryState.Failed && AllParts(doc, doc.PartsDeliveredMask))
-                {
-                    doc.Delivery = DeliveryState.Delivered;
-                    doc.DeliveryAt = now;
-                    doc.PayloadEnc = [];
-                }
-                break;
-            case DeliveryState.Failed:
-                if (doc.Delivery == DeliveryState.Failed) return DeliveryOutcome.Recorded;
-                if (doc.PayloadEnc.Length > 0 && doc.Resends < maxResends && doc.Status == OutboxStatus.Sent)
-                {
-                    // Back in her lane, after the parts that did go out, a little later (the phone may have lost signal).
-                    doc.Status = OutboxStatus.Pending;
-                    doc.Resends++;
-                    doc.PartsSent = Math.Min(part, LowestUnset(doc.PartsSentMask));
-                    doc.PartsSentMask = doc.PartsDeliveredMask = 0;
-                    doc.Delivery = null;
-                    doc.DeliveryAt = null;
-                    doc.SentAt = null;
-                    doc.LaneDueAt = now + resendAfter * doc.Resends;
-                    doc.LaneKey = LaneKeyOf(doc);
-                    Items.Update(doc);
-                    return DeliveryOutcome.Resend;
-                }
-                doc.Status = OutboxStatus.Failed;
-                doc.Delivery = DeliveryState.Failed;
-                doc.DeliveryAt = now;
-                doc.PayloadEnc = [];
-                Items.Update(doc);
-                return DeliveryOutcome.Failed;
+            var doc = Items.FindById(id);
+            if (doc is null || doc.Resends != resend || doc.Status == OutboxStatus.Failed) return DeliveryOutcome.Unknown;
+            switch (state)
+            {
+                case DeliveryState.Sent:
+                    doc.PartsSentMask |= 1 << part;
+                    break;
+                case DeliveryState.Delivered:
+                    doc.PartsSentMask |= 1 << part;
+                    doc.PartsDeliveredMask |= 1 << part;
+                    break;
+                case DeliveryState.Failed:
+                    doc.PartsFailedMask |= 1 << part;
+                    // Still being handed over (the report beat the gateway's HTTP answer): MarkAccepted will act on it.
+                    if (doc.Delivery is null) { Items.Update(doc); return DeliveryOutcome.Recorded; }
+                    return Fail(doc, part, now, maxResends, resendAfter);
+            }
+            if (doc.Delivery is not null) Progress(doc, now);
+            Items.Update(doc);
+            return DeliveryOutcome.Recorded;
         }
+    }
+
+    private static void Progress(OutboxDoc doc, DateTime now)
+    {
+        if (doc.Delivery == DeliveryState.Accepted && AllParts(doc, doc.PartsSentMask))
+        {
+            doc.Delivery = DeliveryState.Sent;
+            doc.DeliveryAt = now;
+            // Out of the phone: there is nothing left to resend, and nothing to keep.
+            doc.PayloadEnc = [];
+        }
+        if (doc.Delivery == DeliveryState.Sent && AllParts(doc, doc.PartsDeliveredMask))
+        {
+            doc.Delivery = DeliveryState.Delivered;
+            doc.DeliveryAt = now;
+        }
+    }
+
+    private DeliveryOutcome Fail(OutboxDoc doc, int part, DateTime now, int maxResends, TimeSpan resendAfter)
+    {
+        if (doc.PayloadEnc.Length > 0 && doc.Resends < maxResends)
+        {
+            // Back in her lane after the parts that did go out, a little later (the phone may have lost signal).
+            // (Should the host crash before the next start's journal replay, that entry is taken as sent: the
+            // journal holds its first hand-over. A resend can be lost that way, never doubled.)
+            doc.Status = OutboxStatus.Pending;
+            doc.Resends++;
+            doc.PartsSent = Math.Min(part, LowestUnset(doc.PartsSentMask));
+            doc.PartsSentMask = doc.PartsDeliveredMask = doc.PartsFailedMask = 0;
+            doc.Delivery = null;
+            doc.DeliveryAt = null;
+            doc.SentAt = null;
+            doc.LaneDueAt = now + resendAfter * doc.Resends;
+            doc.LaneKey = LaneKeyOf(doc);
+            Items.Update(doc);
+            return DeliveryOutcome.Resend;
+        }
+        doc.Status = OutboxStatus.Failed;
+        doc.Delivery = DeliveryState.Failed;
+        doc.DeliveryAt = now;
+        doc.PayloadEnc = [];
+        doc.LaneKey = null;
+        doc.NextAttemptAt = DateTime.MaxValue;
         Items.Update(doc);
-        return DeliveryOutcome.Recorded;
+        return DeliveryOutcome.Failed;
+    }
+
+    private static int LowestSet(int mask)
+    {
+        var i = 0;
+        while (i < 31 && (mask & (1 << i)) == 0) i++;
+        return i;
     }
 
     private static bool AllParts(OutboxDoc doc, int mask) => mask == (1 << doc.Parts) - 1;

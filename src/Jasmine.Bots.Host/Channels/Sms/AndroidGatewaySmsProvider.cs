@@ -84,6 +84,46 @@ public sealed class AndroidGatewaySmsProvider(HttpClient http, IOptions<AndroidG
         }
     }
 
+    public static readonly IReadOnlyList<string> WebhookEvents = ["sms:received", "sms:sent", "sms:delivered", "sms:failed"];
+
+    /// <summary>
+    /// Registers our webhook for each event we handle (<c>POST {base}/webhooks {"url","event"}</c>, one event per
+    /// registration as the API has it), skipping those already there (<c>GET {base}/webhooks</c>). Returns the events newly registered.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RegisterWebhooksAsync(Uri webhookUrl, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (!o.IsConfigured) throw new InvalidOperationException("The Android SMS gateway is not configured (Sms:AndroidGateway).");
+        var auth = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.Username}:{o.Password}")));
+        var baseUrl = o.ApiBaseUrl!.TrimEnd('/');
+        using var list = new HttpRequestMessage(HttpMethod.Get, baseUrl + "/webhooks");
+        list.Headers.Authorization = auth;
+        using var listed = await http.SendAsync(list, ct);
+        if (!listed.IsSuccessStatusCode) throw new InvalidOperationException($"The gateway answered HTTP {(int)listed.StatusCode} to GET /webhooks (check the credentials).");
+        using var existing = JsonDocument.Parse(await listed.Content.ReadAsStringAsync(ct));
+        var have = existing.RootElement.ValueKind == JsonValueKind.Array
+            ? existing.RootElement.EnumerateArray()
+                .Select(w => (Url: w.TryGetProperty("url", out var u) ? u.GetString() : null, Event: w.TryGetProperty("event", out var e) ? e.GetString() : null))
+                .ToHashSet()
+            : [];
+        var added = new List<string>();
+        foreach (var ev in WebhookEvents)
+        {
+            if (have.Contains((webhookUrl.AbsoluteUri, ev))) continue;
+            using var register = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/webhooks")
+            {
+                Content = JsonContent.Create(new WebhookRegistration(webhookUrl.AbsoluteUri, ev), SendJson.Default.WebhookRegistration),
+            };
+            register.Headers.Authorization = auth;
+            using var response = await http.SendAsync(register, ct);
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"The gateway answered HTTP {(int)response.StatusCode} to registering {ev}.");
+            added.Add(ev);
+        }
+        return added;
+    }
+
+    internal sealed record WebhookRegistration(string Url, string Event);
+
     private static TimeSpan? RetryAfter(HttpResponseMessage response) =>
         response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
 
@@ -115,4 +155,5 @@ public sealed class AndroidGatewaySmsProvider(HttpClient http, IOptions<AndroidG
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(AndroidGatewaySmsProvider.SendRequest))]
+[JsonSerializable(typeof(AndroidGatewaySmsProvider.WebhookRegistration))]
 internal sealed partial class SendJson : JsonSerializerContext;

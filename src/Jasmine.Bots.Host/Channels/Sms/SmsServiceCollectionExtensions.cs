@@ -38,6 +38,7 @@ public static class SmsServiceCollectionExtensions
             ? sp.GetRequiredService<AndroidGatewaySmsProvider>()
             : sp.GetRequiredService<TwilioSmsProvider>());
         builder.Services.AddSingleton<IChannelSender, SmsSender>();
+        builder.Services.AddSingleton<Admin.IAdminCommand, SmsCommand>();
         // SMS goes through the outbox's budgeted lane: one at a time, replies first, a daily budget.
         builder.Services.AddSingleton(new BudgetedScheme("tel"));
         return builder;
