@@ -40,6 +40,7 @@ public sealed class FakeAndroidGatewayServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _failStatusFor = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _phoneFailsFor = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<int> _scripted = new();
+    private int _loseAnswers;
     private readonly List<FakeAndroidMessage> _sent = [];
     private readonly List<FakeAndroidWebhook> _delivered = [];
     private readonly Lock _gate = new();
@@ -63,13 +64,13 @@ public sealed class FakeAndroidGatewayServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         _app = builder.Build();
-        _app.MapPost("/messages", SendAsync);
-        _app.MapPost("/message", SendAsync);
+        _app.MapPost("/messages", (Delegate)SendAsync);
+        _app.MapPost("/message", (Delegate)SendAsync);
         _app.MapGet("/messages/{id}", (HttpContext c, string id) =>
             !IsAuthorised(c.Request) ? Error(401, "Unauthorized") : _states.TryGetValue(id, out var state) ? Results.Text(state.ToJsonString(), "application/json") : Results.NotFound());
         _app.MapGet("/webhooks", (HttpContext c) => !IsAuthorised(c.Request) ? Error(401, "Unauthorized")
             : Results.Text(new JsonArray([.. _webhooks.Select(w => (JsonNode)Webhook(w.Key, w.Value.Url, w.Value.Event))]).ToJsonString(), "application/json"));
-        _app.MapPost("/webhooks", RegisterAsync);
+        _app.MapPost("/webhooks", (Delegate)RegisterAsync);
         _app.MapDelete("/webhooks/{id}", (HttpContext c, string id) =>
             !IsAuthorised(c.Request) ? Error(401, "Unauthorized") : _webhooks.TryRemove(id, out _) ? Results.NoContent() : Results.NotFound());
     }
@@ -95,6 +96,9 @@ public sealed class FakeAndroidGatewayServer : IAsyncDisposable
     {
         for (var i = 0; i < count; i++) _scripted.Enqueue(status);
     }
+
+    /// <summary>The next <paramref name="count"/> messages are accepted, but the answer is a 502 (a proxy lost it).</summary>
+    public void LoseAnswers(int count) => Interlocked.Add(ref _loseAnswers, count);
 
     /// <summary>Sends to this number are refused with this HTTP status.</summary>
     public void RefuseFor(string to, int status) => _failStatusFor[to] = status;
@@ -134,8 +138,20 @@ public sealed class FakeAndroidGatewayServer : IAsyncDisposable
 
         lock (_gate) foreach (var n in numbers) _sent.Add(new FakeAndroidMessage(id, n, text, sim, ttl, report, _clock.GetUtcNow()));
         if (ReportStates) _ = Task.Run(() => ProgressAsync(id, numbers));
+        if (TryTake(ref _loseAnswers)) return Results.StatusCode(502);
         context.Response.Headers.Location = "/messages/" + id;
         return Results.Text(state.ToJsonString(), "application/json", Encoding.UTF8, 202);
+    }
+
+    private static bool TryTake(ref int counter)
+    {
+        int seen;
+        do
+        {
+            seen = Volatile.Read(ref counter);
+            if (seen <= 0) return false;
+        } while (Interlocked.CompareExchange(ref counter, seen - 1, seen) != seen);
+        return true;
     }
 
     private async Task ProgressAsync(string id, IReadOnlyList<string> numbers)

@@ -7,6 +7,9 @@ namespace Jasmine.Bots.Channels.Outbox;
 /// <param name="PerDay">0 = no daily budget.</param>
 public sealed record ChannelBudget(double PerSecond, int PerDay, int ReservedForReplies)
 {
+    /// <summary>How long after a reported failure the message is handed over again (times the resend number).</summary>
+    public TimeSpan ResendAfter { get; init; } = TimeSpan.FromMinutes(1);
+
     public int ProactivePerDay => PerDay <= 0 ? int.MaxValue : Math.Max(0, PerDay - ReservedForReplies);
     public int RepliesPerDay => PerDay <= 0 ? int.MaxValue : PerDay;
 }

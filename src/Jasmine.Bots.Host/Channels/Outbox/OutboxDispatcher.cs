@@ -152,7 +152,6 @@ public sealed class OutboxDispatcher(
     private const int LanePage = 200;
     /// <summary>How many times a message the phone reported failed is handed to it again.</summary>
     public const int MaxResends = 2;
-    private static readonly TimeSpan ResendAfter = TimeSpan.FromMinutes(1);
 
     /// <summary>What the lane of <paramref name="scheme"/> has spent today, what waits in it, and why.</summary>
     public LaneStatus? Lane(string scheme)
@@ -269,7 +268,7 @@ public sealed class OutboxDispatcher(
             case SendStatus.Sent:
                 var parts = item.PartsSent + (outcome.ExternalIds?.Count ?? 0);
                 if (!sender.ReportsDelivery) outbox.MarkSent(item);
-                else if (outbox.MarkAccepted(item, parts, now, MaxResends, ResendAfter) != OutboxStore.DeliveryOutcome.Recorded)
+                else if (outbox.MarkAccepted(item, parts, now, MaxResends, sender.Budget.ResendAfter) != OutboxStore.DeliveryOutcome.Recorded)
                     logger.LogWarning("The SMS gateway reported a failure before answering; the message was handled as the report said");
                 if (outcome.ExternalIds is { Count: > 0 } ids) foreach (var listener in SentListeners) listener(payload.Urn, ids);
                 return null;
@@ -306,7 +305,8 @@ public sealed class OutboxDispatcher(
     {
         if (!OutboxStore.TryParseDeliveryRef(gatewayMessageId, out var id, out var resend, out var part)) return false;
         var now = time.GetUtcNow().UtcDateTime;
-        var result = outbox.RecordDelivery(id, resend, part, state, now, MaxResends, ResendAfter);
+        var resendAfter = _senders.Values.OfType<IBudgetedSender>().FirstOrDefault(s => s.ReportsDelivery)?.Budget.ResendAfter ?? TimeSpan.FromMinutes(1);
+        var result = outbox.RecordDelivery(id, resend, part, state, now, MaxResends, resendAfter);
         switch (result)
         {
             case OutboxStore.DeliveryOutcome.Resend:

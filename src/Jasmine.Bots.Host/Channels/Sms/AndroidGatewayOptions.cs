@@ -24,6 +24,9 @@ public sealed class AndroidGatewayOptions
     /// <summary>Part of <see cref="PerDay"/> proactive messages (warnings) may never use: answers to women who write.</summary>
     public int ReservedForReplies { get; set; } = 50;
 
+    /// <summary>After the phone reports sms:failed, the message is handed over again this long later (twice at most).</summary>
+    public TimeSpan ResendAfter { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>SIM slot (1–3) on a dual-SIM phone; null = the phone's default.</summary>
     public int? SimNumber { get; set; }
     /// <summary>Seconds the phone may keep trying a message before giving up (it then reports sms:failed); null = the app's default.</summary>
@@ -48,14 +51,15 @@ public sealed class AndroidGatewayOptions
         if (string.IsNullOrWhiteSpace(SigningKey)) yield return "Sms:AndroidGateway:SigningKey is required: webhooks are refused without it.";
         else if (SigningKey.Length < MinSigningKeyLength)
             yield return $"Sms:AndroidGateway:SigningKey must be at least {MinSigningKeyLength} characters (set a long random key in the app: Settings → Webhooks → Signing Key).";
-        if (!(PerSecond > 0) || PerSecond > 100) yield return "Sms:AndroidGateway:PerSecond must be more than 0 and at most 100.";
+        if (!(PerSecond > 0) || PerSecond > 1000) yield return "Sms:AndroidGateway:PerSecond must be more than 0 and at most 1000.";
         if (PerDay < 1) yield return "Sms:AndroidGateway:PerDay must be at least 1.";
         if (ReservedForReplies < 0 || ReservedForReplies >= PerDay) yield return "Sms:AndroidGateway:ReservedForReplies must be at least 0 and less than PerDay.";
         if (SimNumber is < 1 or > 3) yield return "Sms:AndroidGateway:SimNumber must be 1, 2 or 3.";
         if (TtlSeconds is < 5) yield return "Sms:AndroidGateway:TtlSeconds must be at least 5.";
         if (MaxWebhookBytes is < 1024 or > 1024 * 1024) yield return "Sms:AndroidGateway:MaxWebhookBytes must be between 1 KiB and 1 MiB.";
+        if (ResendAfter < TimeSpan.Zero) yield return "Sms:AndroidGateway:ResendAfter must not be negative.";
         if (TimestampTolerance <= TimeSpan.Zero || TimestampTolerance > TimeSpan.FromMinutes(15)) yield return "Sms:AndroidGateway:TimestampTolerance must be positive and at most 15 minutes.";
     }
 
-    internal Outbox.ChannelBudget Pace => new(PerSecond, PerDay, ReservedForReplies);
+    internal Outbox.ChannelBudget Pace => new(PerSecond, PerDay, ReservedForReplies) { ResendAfter = ResendAfter };
 }
