@@ -57,7 +57,7 @@ public sealed class WarningsCommand(WarningsService warnings, Channels.Outbox.Ou
                 $"{Math.Max(0, f.Queued - pending - failed)} sent, {pending} waiting, {failed} failed  started {f.CreatedAt:yyyy-MM-dd HH:mm}" +
                 (f.FinishedAt is { } done ? $", queueing done {done:HH:mm:ss}" : ""));
             // SMS go one at a time under a daily budget: say how many of this warning wait there, and what the phone reported.
-            var sms = outbox.LaneBacklog("tel").ByOrigin.GetValueOrDefault(WarningsService.OriginOf(f));
+            var sms = outbox.LaneWaitingFor(WarningsService.OriginOf(f));
             var delivery = outbox.DeliveryFor(WarningsService.OriginOf(f));
             if (sms > 0 || delivery.Count > 0)
                 output.WriteLine($"          SMS: {sms} waiting in the SMS lane; phone reported " +

@@ -158,7 +158,7 @@ public sealed class OutboxDispatcher(
     {
         if (!_senders.TryGetValue(scheme, out var sender) || sender is not IBudgetedSender budgeted || !outbox.IsBudgeted(scheme)) return null;
         var day = budgets.Today();
-        var (replies, proactive, _) = outbox.LaneBacklog(scheme);
+        var (replies, proactive) = outbox.LaneBacklog(scheme);
         return new LaneStatus(scheme, day, budgets.Spent(scheme, day), budgeted.Budget, replies, proactive,
             _laneWaiting.TryGetValue(scheme, out var why) ? why : replies + proactive == 0 ? "nothing waits" : "sending");
     }
@@ -173,6 +173,9 @@ public sealed class OutboxDispatcher(
         var scheme = sender.Scheme;
         var wake = _laneWake.GetOrAdd(scheme, _ => new SemaphoreSlim(0, 1));
         var nextSlot = time.GetTimestamp();
+        // What this lane spent today, as it counted it: the store's count is read too (a restart, another process)
+        // and the larger one wins, so a read that lags behind our own last write can never hand out a send twice.
+        var (countedDay, counted) = ("", 0);
         while (!ct.IsCancellationRequested)
         {
             var idle = TimeSpan.FromSeconds(1);
@@ -180,7 +183,8 @@ public sealed class OutboxDispatcher(
             {
                 var budget = sender.Budget;
                 var day = budgets.Today();
-                var spent = budgets.Spent(scheme, day);
+                if (day != countedDay) (countedDay, counted) = (day, 0);
+                var spent = Math.Max(counted, budgets.Spent(scheme, day));
                 var (item, payload, cost, waiting, dueIn) = PickForLane(sender, budget, spent);
                 _laneWaiting[scheme] = waiting;
                 if (item is not null && payload is not null)
@@ -204,7 +208,11 @@ public sealed class OutboxDispatcher(
                         }
                         var interval = budget.PerSecond > 0 ? (long)(time.TimestampFrequency / budget.PerSecond) : 0;
                         nextSlot = time.GetTimestamp() + interval * Math.Max(1, cost);
-                        if (outcome.Status == SendStatus.Sent) budgets.Spend(scheme, day, cost);
+                        if (outcome.Status == SendStatus.Sent)
+                        {
+                            counted = spent + cost;
+                            budgets.Spend(scheme, day, cost);
+                        }
                         if (ApplyLaneOutcome(item, payload, outcome, sender) is { } pause)
                             nextSlot = Math.Max(nextSlot, time.GetTimestamp() + (long)(pause.TotalSeconds * time.TimestampFrequency));
                     }

@@ -229,18 +229,17 @@ public sealed class OutboxStore
     public IReadOnlyList<OutboxDoc> LaneQueue(string scheme, int skip, int limit) =>
         Items.Find(Query.GTE(nameof(OutboxDoc.LaneKey), 0L), skip, limit).Where(o => o.Scheme == scheme && o.Status == OutboxStatus.Pending).ToList();
 
-    /// <summary>What waits in a budgeted channel's lane: replies, and proactive messages per origin.</summary>
-    public (int Replies, int Proactive, IReadOnlyDictionary<string, int> ByOrigin) LaneBacklog(string scheme)
-    {
-        var docs = Items.Query().Where(o => o.LaneKey >= 0 && o.Scheme == scheme).Select(o => new { o.Proactive, o.Origin }).ToList();
-        return (docs.Count(d => !d.Proactive), docs.Count(d => d.Proactive),
-            docs.Where(d => d.Proactive && d.Origin is not null).GroupBy(d => d.Origin!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
-    }
+    /// <summary>What waits in a budgeted channel's lane: replies, and proactive messages.</summary>
+    public (int Replies, int Proactive) LaneBacklog(string scheme) =>
+        (Items.Count(o => o.LaneKey >= 0 && o.Scheme == scheme && !o.Proactive), Items.Count(o => o.LaneKey >= 0 && o.Scheme == scheme && o.Proactive));
+
+    /// <summary>Messages of one origin waiting in a budgeted lane.</summary>
+    public int LaneWaitingFor(string origin) => Items.Count(o => o.Origin == origin && o.LaneKey >= 0);
 
     /// <summary>Messages of one origin a delivery-reporting gateway accepted, by what it reported since.</summary>
     public IReadOnlyDictionary<DeliveryState, int> DeliveryFor(string origin) =>
-        Items.Query().Where(o => o.Origin == origin && o.Delivery != null).Select(o => o.Delivery).ToList()
-            .GroupBy(d => d!.Value).ToDictionary(g => g.Key, g => g.Count());
+        Enum.GetValues<DeliveryState>().Select(state => (state, n: Items.Count(o => o.Origin == origin && o.Delivery == state)))
+            .Where(x => x.n > 0).ToDictionary(x => x.state, x => x.n);
 
     public OutboxDoc? Find(long id) => Items.FindById(id);
 
@@ -450,8 +449,8 @@ public sealed class OutboxStore
     /// <summary>Messages of one origin still waiting, and those given up on.</summary>
     public (int Pending, int Failed) CountFor(string origin)
     {
-        var docs = Items.Query().Where(o => o.Origin == origin).Select(o => o.Status).ToList();
-        return (docs.Count(s => s == OutboxStatus.Pending), docs.Count(s => s == OutboxStatus.Failed));
+        // Counts, not a projection: LiteDB 5 can hand back a document instead of the selected scalar.
+        return (Items.Count(o => o.Origin == origin && o.Status == OutboxStatus.Pending), Items.Count(o => o.Origin == origin && o.Status == OutboxStatus.Failed));
     }
 
     public int PendingCount() => Items.Count(o => o.Status == OutboxStatus.Pending);
