@@ -263,6 +263,18 @@ public sealed class AndroidGatewayEndToEndTests : IAsyncLifetime
             Assert.DoesNotContain(secret, logs);
     }
 
+    [Fact]
+    public async Task The_staff_console_shows_the_day_s_sms_and_what_waits_without_anything_personal()
+    {
+        await Text("33699999999", "hello");
+        await Next("+33699999999", 1);
+        var staff = await Jasmine.Bots.Tests.Staff.StaffClient.SignedInAsync(_t.Factory, "ada", Jasmine.Bots.Staff.StaffRole.Admin);
+        var home = WebUtility.HtmlDecode(await staff.GetPageAsync("/staff"));
+        // The console speaks French by default.
+        Assert.Contains($"Aujourd'hui : {SmsSegments.Count(To("+33699999999")[0])} SMS envoyés sur 100000. En attente : 0 réponses, 0 alertes ou avis.", home);
+        Assert.DoesNotContain("33699999999", home);
+    }
+
     /// <summary>A body the client cannot measure: HttpClient sends it chunked, without Content-Length.</summary>
     private sealed class UnseekableStream(byte[] data) : MemoryStream(data)
     {
