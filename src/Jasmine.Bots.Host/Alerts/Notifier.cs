@@ -63,7 +63,7 @@ public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbo
         {
             message = new OutboundMessage(neutral + "\n\n" + content.Text, content.Choices, member.Language) { Kind = OutboundKind.Proactive };
         }
-        outbox.Send(urn, [message], dedupKey, origin, priority);
+        outbox.Send(urn, [message], dedupKey, origin, priority, quietNights: member.QuietNights);
         return true;
     }
 

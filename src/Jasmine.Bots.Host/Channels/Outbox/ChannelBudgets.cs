@@ -59,6 +59,16 @@ public sealed class ChannelBudgets(JasmineStore store, TimeProvider time)
         return new DateTimeOffset(midnight, Paris.GetUtcOffset(midnight));
     }
 
+    /// <summary>Quiet nights run 22:00–08:00 Paris time: how long until 08:00 when <paramref name="at"/> falls in one, else null.</summary>
+    public static TimeSpan? QuietUntil(DateTimeOffset at)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, Paris);
+        if (local.Hour is >= 8 and < 22) return null;
+        var day = local.Hour >= 22 ? local.Date.AddDays(1) : local.Date;
+        var morning = day.AddHours(8);
+        return new DateTimeOffset(morning, Paris.GetUtcOffset(morning)) - at;
+    }
+
     public int Spent(string scheme, string day) => Days.FindById(scheme + ":" + day)?.Spent ?? 0;
 
     public void Spend(string scheme, string day, int count)

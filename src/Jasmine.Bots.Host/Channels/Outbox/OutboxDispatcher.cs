@@ -236,6 +236,8 @@ public sealed class OutboxDispatcher(
         var now = time.GetUtcNow().UtcDateTime;
         var blocked = new HashSet<string>(StringComparer.Ordinal);
         TimeSpan? dueIn = null;
+        var untilMorning = ChannelBudgets.QuietUntil(time.GetUtcNow());
+        var quietSkipped = 0;
         for (var page = 0; page < 10; page++)
         {
             var queue = outbox.LaneQueue(sender.Scheme, page * LanePage, LanePage);
@@ -248,6 +250,13 @@ public sealed class OutboxDispatcher(
                     if (!item.Proactive) blocked.Add(item.Conversation);
                     var left = item.LaneDueAt - now;
                     if (dueIn is null || left < dueIn) dueIn = left;
+                    continue;
+                }
+                if (item.Proactive && item.QuietNights && untilMorning is { } morning)
+                {
+                    // Her quiet night: this one waits, the others (and every reply) go on.
+                    quietSkipped++;
+                    if (dueIn is null || morning < dueIn) dueIn = morning;
                     continue;
                 }
                 var payload = outbox.Open(item);
@@ -264,7 +273,8 @@ public sealed class OutboxDispatcher(
             }
             if (queue.Count < LanePage) break;
         }
-        return (null, null, 0, dueIn is null ? "nothing waits" : "waiting for a retry", dueIn);
+        return (null, null, 0, quietSkipped > 0 ? $"{quietSkipped} wait for the end of their quiet night (22:00-08:00 Paris time)"
+            : dueIn is null ? "nothing waits" : "waiting for a retry", dueIn);
     }
 
     /// <summary>Returns how long the whole lane should stay silent, when the channel asked for it.</summary>
@@ -395,9 +405,10 @@ public sealed class Outbox(OutboxStore store, JasmineStore database, OutboxDispa
 {
     /// <param name="origin">What queued it (a fan-out's id), so its progress can be counted; never personal.</param>
     /// <param name="priority">Order among proactive messages on a budgeted channel (SMS), lower first; see <see cref="OutboxStore.ProactivePriority"/>.</param>
-    public void Send(string urn, IEnumerable<OutboundMessage> messages, string? dedupKey = null, string? origin = null, int priority = 0)
+    /// <param name="quietNights">Her choice: proactive messages on a budgeted channel (SMS) wait for the end of the night.</param>
+    public void Send(string urn, IEnumerable<OutboundMessage> messages, string? dedupKey = null, string? origin = null, int priority = 0, bool quietNights = false)
     {
-        store.Add(urn, messages, time.GetUtcNow().UtcDateTime, dedupKey, origin, priority);
+        store.Add(urn, messages, time.GetUtcNow().UtcDateTime, dedupKey, origin, priority, quietNights);
         // Inside a turn the messages are on disk only at commit: the dispatcher must look after that.
         database.AfterCommit(dispatcher.Wake);
     }

@@ -39,6 +39,8 @@ public sealed class OutboxDoc
     /// </summary>
     public long? LaneKey { get; set; }
     public DateTime LaneDueAt { get; set; }
+    /// <summary>Proactive, on a budgeted channel, to someone who chose quiet nights: not sent 22:00–08:00 Paris time.</summary>
+    public bool QuietNights { get; set; }
     /// <summary>Resends after the phone reported sms:failed (each resend is a new gateway message id).</summary>
     public int Resends { get; set; }
     /// <summary>Parts of the message handed to a gateway that reports delivery, and what it reported.</summary>
@@ -160,7 +162,7 @@ public sealed class OutboxStore
     }
 
     /// <summary>Queues messages for one address; with a <paramref name="dedupKey"/>, only the first call for that key does.</summary>
-    public IReadOnlyList<long> Add(string urn, IEnumerable<OutboundMessage> messages, DateTime now, string? dedupKey = null, string? origin = null, int priority = 0)
+    public IReadOnlyList<long> Add(string urn, IEnumerable<OutboundMessage> messages, DateTime now, string? dedupKey = null, string? origin = null, int priority = 0, bool quietNights = false)
     {
         var conversation = store.Protector.Hash("conversation.outbox", urn);
         var scheme = Members.Urns.Scheme(urn);
@@ -191,6 +193,7 @@ public sealed class OutboxStore
                     KeyHash = key,
                     Proactive = message.Kind == OutboundKind.Proactive,
                     Priority = message.Kind == OutboundKind.Proactive ? priority : 0,
+                    QuietNights = quietNights && budgeted && message.Kind == OutboundKind.Proactive,
                 };
                 var id = Items.Insert(doc).AsInt64;
                 if (budgeted)
