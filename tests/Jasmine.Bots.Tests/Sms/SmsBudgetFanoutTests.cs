@@ -136,6 +136,25 @@ public sealed class SmsBudgetFanoutTests(ITestOutputHelper output)
         Assert.Contains("0 replies and 0 warnings/notices waiting", status);
     }
 
+    [Fact]
+    public async Task When_warnings_have_spent_their_share_of_the_day_a_link_code_still_goes_out_from_the_reserve()
+    {
+        await using var t = await AndroidGatewayTestHost.StartAsync(new() { ["Sms:AndroidGateway:ReservedForReplies"] = "5" }, perDay: 10);
+        var budgets = t.Get<ChannelBudgets>();
+        // Warnings may use 5 of the 10: spent. The reserve is left.
+        budgets.Spend("tel", budgets.Today(), 5);
+
+        var chat = t.Factory.Chat("linker");
+        await chat.Join(t.NewInvite(), pseudonym: "Nina");
+        await chat.Send("/settings");
+        await chat.Tap("Add another number");
+        await chat.Tap("A number for SMS");
+        await chat.Send("06 17 17 17 17");
+        chat.Expect("sent a code");
+        await Eventually.True(() => t.Gateway.Sent.Any(m => m.To == "+33617171717" && m.Text.StartsWith("Jasmine: your code is ", StringComparison.Ordinal)), "the code by SMS");
+        Assert.Contains("of 10 SMS sent today", await t.AdminAsync("sms", "status"));
+    }
+
     private static int CountOf(string text, string part)
     {
         var n = 0;

@@ -3,7 +3,10 @@ using LiteDB;
 
 namespace Jasmine.Bots.Channels.Outbox;
 
-/// <summary>What a budgeted route allows: sends (SMS segments) per second and per local day, part of it kept for replies.</summary>
+/// <summary>
+/// What a budgeted route allows: sends (SMS segments) per second and per local day; push warnings leave
+/// <see cref="ReservedForReplies"/> of the day to replies and the team's messages.
+/// </summary>
 /// <param name="PerDay">0 = no daily budget.</param>
 public sealed record ChannelBudget(double PerSecond, int PerDay, int ReservedForReplies)
 {

@@ -261,13 +261,14 @@ public sealed class OutboxDispatcher(
                 }
                 var payload = outbox.Open(item);
                 var cost = sender.CostOf(payload.Message with { PartsSent = item.PartsSent });
-                var limit = item.Proactive ? budget.ProactivePerDay : budget.RepliesPerDay;
+                var limit = item.IsWarning ? budget.ProactivePerDay : budget.RepliesPerDay;
                 if (spent + cost > limit)
                 {
-                    // The queue is ordered (replies, then warnings by priority): nothing after this one may jump it.
-                    var what = item.Proactive ? "warnings and notices wait" : "replies wait";
+                    // The queue is ordered (replies, the team's messages, then warnings by priority): nothing after
+                    // this one may jump it, it is the same kind or worse.
+                    var what = item.IsWarning ? "warnings and notices wait" : "replies and messages wait";
                     return (null, null, 0, $"{what} for the next day's budget ({spent} of {budget.PerDay} SMS sent today" +
-                        (item.Proactive && budget.ReservedForReplies > 0 ? $", {budget.ReservedForReplies} kept for replies" : "") + ")", dueIn);
+                        (item.IsWarning && budget.ReservedForReplies > 0 ? $", {budget.ReservedForReplies} kept for replies" : "") + ")", dueIn);
                 }
                 return (item, payload, cost, "sending", dueIn);
             }

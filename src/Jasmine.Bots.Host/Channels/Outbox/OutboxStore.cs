@@ -33,6 +33,11 @@ public sealed class OutboxDoc
     /// <summary>Among proactive messages of a budgeted channel, lower goes first (see <see cref="OutboxStore.ProactivePriority"/>).</summary>
     public int Priority { get; set; }
     /// <summary>
+    /// A push warning (it has a priority): the one kind of message held to the day's budget minus what is kept for
+    /// replies. Replies, the team's messages, case alerts to the staff on call and link codes may use all of it.
+    /// </summary>
+    public bool IsWarning => Proactive && Priority > 0;
+    /// <summary>
     /// Budgeted channels (SMS) only, while pending: the order their lane sends in — replies by id, then proactive
     /// messages by priority and id. Their <see cref="NextAttemptAt"/> is parked at the maximum so the parallel
     /// dispatcher never reads them; <see cref="LaneDueAt"/> holds the real time.
@@ -158,7 +163,8 @@ public sealed class OutboxStore
             "2B" => 201,
             _ => int.TryParse(departement, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n < 999 ? n : 999,
         };
-        return Math.Clamp(severityRank, 0, 99) * 10_000 + (ownDepartement ? 0 : 5_000) + Math.Clamp(dep, 0, 999);
+        // Never 0: priority 0 is everything proactive that is not a push warning (see IsWarning).
+        return 1 + Math.Clamp(severityRank, 0, 99) * 10_000 + (ownDepartement ? 0 : 5_000) + Math.Clamp(dep, 0, 999);
     }
 
     /// <summary>Queues messages for one address; with a <paramref name="dedupKey"/>, only the first call for that key does.</summary>
