@@ -155,6 +155,31 @@ public sealed class SmsBudgetFanoutTests(ITestOutputHelper output)
         Assert.Contains("of 10 SMS sent today", await t.AdminAsync("sms", "status"));
     }
 
+    [Fact]
+    public async Task A_1_she_sends_while_her_warning_still_waits_for_the_budget_does_not_open_a_warning_she_never_saw()
+    {
+        await using var t = await AndroidGatewayTestHost.StartAsync(new() { ["Sms:AndroidGateway:ReservedForReplies"] = "50" }, perDay: 100);
+        const string her = "+33618181818";
+        var n = 0;
+        foreach (var (send, expect) in new[] { ("JOIN " + t.NewInvite(), "2. English"), ("2", "OK?"), ("yes", ""), ("Mimi", ""), ("13001", "welcome") })
+        {
+            Assert.Equal([System.Net.HttpStatusCode.OK], await t.Gateway.ReceiveAsync(her.TrimStart('+'), send));
+            var expected = ++n;
+            await Eventually.True(() => t.Gateway.Sent.Count(m => m.To == her) >= expected, "her join");
+            Assert.Contains(expect, t.Gateway.Sent.Where(m => m.To == her).Last().Text);
+        }
+        var budgets = t.Get<ChannelBudgets>();
+        budgets.Spend("tel", budgets.Today(), 50);
+        await t.AdminAsync("classify", "0655443300", "very-dangerous");
+        await Eventually.True(() => t.Get<OutboxStore>().LaneBacklog("tel").Proactive == 1, "her warning waiting");
+
+        Assert.Equal([System.Net.HttpStatusCode.OK], await t.Gateway.ReceiveAsync(her.TrimStart('+'), "1"));
+        await Eventually.True(() => t.Gateway.Sent.Count(m => m.To == her) > n, "an answer to her 1");
+        await Task.Delay(300);
+        Assert.DoesNotContain(t.Gateway.Sent.Where(m => m.To == her), m => m.Text.Contains("VERY DANGEROUS", StringComparison.Ordinal));
+        Assert.Equal(1, t.Get<OutboxStore>().LaneBacklog("tel").Proactive);
+    }
+
     private static int CountOf(string text, string part)
     {
         var n = 0;
