@@ -255,11 +255,11 @@ public sealed class AndroidGatewayEndToEndTests : IAsyncLifetime
         await Join("+33614141414");
         await Text("33614141414", "0645454545");
         await Next("+33614141414", 6);
-        await Gateway.ReceiveAsync(new FakeAndroidGatewayServer.Incoming("33614141414", "forged 0645454545") { SignWith = "another-key-0123456789abc" });
+        await Gateway.ReceiveAsync(new FakeAndroidGatewayServer.Incoming("33614141414", "tangerine 0645454545") { SignWith = "another-key-0123456789abc" });
         await Eventually.True(() => Gateway.Delivered.Count(w => w.Event == "sms:delivered") >= 6, "delivery reports");
         var logs = _t.Logs.All;
         Assert.NotEmpty(logs);
-        foreach (var secret in new[] { Gateway.Password, Gateway.SigningKey, "+33614141414", "33614141414", "0614141414", "0645454545", "33645454545", "Mimi", "forged" })
+        foreach (var secret in new[] { Gateway.Password, Gateway.SigningKey, "+33614141414", "33614141414", "0614141414", "0645454545", "33645454545", "Mimi", "tangerine" })
             Assert.DoesNotContain(secret, logs);
     }
 
