@@ -190,8 +190,14 @@ public sealed class OutboxDispatcher(
                 if (item is not null && payload is not null)
                 {
                     var wait = time.GetElapsedTime(time.GetTimestamp(), nextSlot);
-                    if (wait > TimeSpan.Zero) await Task.Delay(wait, time, ct);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        // Choose again once the slot comes: a reply that arrives meanwhile must not wait behind this one.
+                        await Task.Delay(wait, time, ct);
+                        continue;
+                    }
                     Interlocked.Increment(ref _lanesBusy);
+                    outbox.HandingOver(item.Id);
                     try
                     {
                         var message = payload.Message with
@@ -216,7 +222,11 @@ public sealed class OutboxDispatcher(
                         if (ApplyLaneOutcome(item, payload, outcome, sender) is { } pause)
                             nextSlot = Math.Max(nextSlot, time.GetTimestamp() + (long)(pause.TotalSeconds * time.TimestampFrequency));
                     }
-                    finally { Interlocked.Decrement(ref _lanesBusy); }
+                    finally
+                    {
+                        outbox.HandedOver(item.Id);
+                        Interlocked.Decrement(ref _lanesBusy);
+                    }
                     continue;
                 }
                 if (dueIn is { } d && d < idle) idle = d < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : d;
@@ -353,6 +363,7 @@ public sealed class OutboxDispatcher(
         try
         {
             await pacer.WaitAsync(item.Scheme, item.Conversation, ct);
+            outbox.HandingOver(item.Id);
             try { outcome = await sender.SendAsync(payload.Urn, payload.Message with { PartsSent = item.PartsSent }, ct); }
             finally { pacer.Release(item.Scheme); }
         }
@@ -362,6 +373,12 @@ public sealed class OutboxDispatcher(
             outcome = SendOutcome.Retry();
         }
 
+        try { return ApplyOutcome(item, payload, outcome); }
+        finally { outbox.HandedOver(item.Id); }
+    }
+
+    private bool ApplyOutcome(OutboxDoc item, OutboxPayload payload, SendOutcome outcome)
+    {
         var now = time.GetUtcNow().UtcDateTime;
         switch (outcome.Status)
         {

@@ -252,12 +252,18 @@ public sealed class OutboxStore
 
     public OutboxDoc? Find(long id) => Items.FindById(id);
 
-    /// <summary>A proactive message to this address still waits to go out.</summary>
+    /// <summary>A proactive message to this address still waits to go out (one being handed to the channel right now does not wait).</summary>
     public bool HasProactivePending(string urn)
     {
         var conversation = store.Protector.Hash("conversation.outbox", urn);
-        return Items.Exists(o => o.Conversation == conversation && o.Status == OutboxStatus.Pending && o.Proactive);
+        return Items.Find(o => o.Conversation == conversation && o.Status == OutboxStatus.Pending && o.Proactive)
+            .Any(o => !_handingOver.ContainsKey(o.Id));
     }
+
+    // Entries a lane is handing to its channel: she may have it on her phone before our write says so.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _handingOver = new();
+    public void HandingOver(long id) => _handingOver[id] = 0;
+    public void HandedOver(long id) => _handingOver.TryRemove(id, out _);
 
     public bool WasQueued(string dedupKey) => Keys.FindById(store.Protector.Hash("outbox.key", dedupKey)) is not null;
 
