@@ -92,8 +92,10 @@ public sealed class SmsBudgetFanoutTests(ITestOutputHelper output)
         clock.Advance(TimeSpan.FromDays(1));
         await Eventually.True(() => t.Gateway.Sent.Count >= PerDay, "the first day's SMS", 30_000);
         await Task.Delay(500);
-        var fanouts = t.Get<Jasmine.Bots.Alerts.WarningsService>().Fanouts.FindAll().OrderBy(f => f.CreatedAt).ToList();
-        var (theft, rape) = (Jasmine.Bots.Alerts.WarningsService.OriginOf(fanouts[0]), Jasmine.Bots.Alerts.WarningsService.OriginOf(fanouts[1]));
+        // Which fan-out is which: by its profile's category (both may have been created in the same millisecond).
+        var fanouts = t.Get<Jasmine.Bots.Alerts.WarningsService>().Fanouts.FindAll().ToList();
+        string OriginFor(string category) => Jasmine.Bots.Alerts.WarningsService.OriginOf(fanouts.Single(f => profiles.Get(f.ProfileId)!.Categories.Contains(category)));
+        var (theft, rape) = (OriginFor(ReportCategories.Theft), OriginFor(ReportCategories.Rape));
         var outbox = t.Get<OutboxStore>();
         // Which warning an SMS carried: our id given to the gateway names the outbox entry, which keeps its origin.
         string WarningOf(FakeAndroidMessage m) =>
