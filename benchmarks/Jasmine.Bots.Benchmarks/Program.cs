@@ -19,6 +19,6 @@ switch (args.FirstOrDefault())
         NearestServiceBenchmark.Run();
         break;
     default:
-        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N] | screening [--identifiers N] [--lookups N] | fanout [--members N] [--rate N] | services");
+        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N] | screening [--identifiers N] [--lookups N] | fanout [--members N] [--rate N] [--sms N] | services");
         break;
 }

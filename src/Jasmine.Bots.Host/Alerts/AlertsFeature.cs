@@ -38,6 +38,7 @@ public sealed class AlertsFeature(Notifier notifier, WarningsService warnings, C
             _ => WarningScope.Departement,
         }));
         r.Action("settings.mode", ctx => Update(ctx, m => m.Discreet = ctx.Answer.FirstOrDefault() != "direct"));
+        r.Action("settings.quiet", ctx => Update(ctx, m => m.QuietNights = ctx.Answer.FirstOrDefault() == "night"));
         r.Action("settings.describe", Describe);
     }
 

@@ -44,7 +44,8 @@ public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbo
     }
 
     /// <summary>Queues a proactive message for a member; <paramref name="dedupKey"/> makes a re-run of the job send nothing twice.</summary>
-    public bool Notify(MemberDoc member, string urn, Func<LocaleTexts, Reply> details, string dedupKey, string? origin = null)
+    /// <param name="priority">Order among proactive messages on SMS, lower first (see <see cref="Channels.Outbox.OutboxStore.ProactivePriority"/>).</param>
+    public bool Notify(MemberDoc member, string urn, Func<LocaleTexts, Reply> details, string dedupKey, string? origin = null, int priority = 0)
     {
         if (outboxStore.WasQueued(dedupKey)) return false;
         var texts = locales[member.Language];
@@ -62,7 +63,7 @@ public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbo
         {
             message = new OutboundMessage(neutral + "\n\n" + content.Text, content.Choices, member.Language) { Kind = OutboundKind.Proactive };
         }
-        outbox.Send(urn, [message], dedupKey, origin);
+        outbox.Send(urn, [message], dedupKey, origin, priority, quietNights: member.QuietNights);
         return true;
     }
 
@@ -106,7 +107,8 @@ public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbo
     public bool HasPendingSince(string urn, DateTime since)
     {
         var conversation = store.Protector.Hash("notice.conversation", urn);
-        return Notices.Exists(n => n.Conversation == conversation && n.CreatedAt >= since);
+        // On SMS a notice may wait a day for the budget: until its neutral line went out she cannot be answering it.
+        return Notices.Exists(n => n.Conversation == conversation && n.CreatedAt >= since) && !outboxStore.HasProactivePending(urn);
     }
 
     public int DeleteOlderThan(DateTime cutoff) => Notices.DeleteMany(n => n.CreatedAt < cutoff);

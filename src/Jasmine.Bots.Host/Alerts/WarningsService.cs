@@ -111,11 +111,14 @@ public sealed class WarningsService(
         if (batch.Count == 0) { Finish(fanout); return false; }
         var shown = profile.Identifiers.Select(profiles.Reveal).Select(identifiers.Display).ToList();
         var origin = OriginOf(fanout);
+        var severity = SeverityRank(profile);
         foreach (var member in batch)
         {
             fanout.Considered++;
             if (Concerned(member, fanout.Departement) is not { } urn) continue;
-            var sent = notifier.Notify(member, urn, texts => WarningText(texts, shown, profile), $"fanout:{fanout.Id}:{member.Id}", origin);
+            // Only SMS has a daily budget, so only there does the order matter: the worst first, her own area first.
+            var priority = Channels.Outbox.OutboxStore.ProactivePriority(severity, fanout.Departement is not null && member.Departement == fanout.Departement, member.Departement);
+            var sent = notifier.Notify(member, urn, texts => WarningText(texts, shown, profile), $"fanout:{fanout.Id}:{member.Id}", origin, priority);
             if (sent) fanout.Queued++;
         }
         fanout.Cursor = batch[^1].Id;
@@ -123,6 +126,13 @@ public sealed class WarningsService(
         logger.LogInformation("Push warning {Fanout}: {Considered} members considered, {Queued} warnings queued", fanout.Id[..8], fanout.Considered, fanout.Queued);
         return true;
     });
+
+    /// <summary>0 for the gravest category the profile was reported for (the order of <see cref="ReportCategories.All"/>).</summary>
+    public static int SeverityRank(ProfileDoc profile)
+    {
+        var ranks = profile.Categories.Select(c => ReportCategories.All.ToList().IndexOf(c)).Where(i => i >= 0).ToList();
+        return ranks.Count == 0 ? ReportCategories.All.Count : ranks.Min();
+    }
 
     private void Finish(FanoutDoc fanout)
     {

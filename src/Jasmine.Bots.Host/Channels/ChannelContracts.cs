@@ -13,6 +13,11 @@ public sealed record OutboundMessage(string Text, IReadOnlyList<Choice> Choices,
     public string? LocationTitle { get; init; }
     /// <summary>Parts of a long message already delivered by an earlier attempt (SMS splits): not sent again.</summary>
     public int PartsSent { get; init; }
+    /// <summary>
+    /// Set by the outbox for channels that report delivery later: the reference the channel gives the gateway (plus
+    /// the part number) so its sent/delivered/failed reports name the outbox entry. Not personal.
+    /// </summary>
+    public string? DeliveryRef { get; init; }
 
     /// <summary>An attachment (the doctor's note as a PDF) where the channel can carry one; the text says the same.</summary>
     public byte[]? DocumentBytes { get; init; }

@@ -41,7 +41,7 @@ public sealed class CasesCommand(CaseService cases) : IAdminCommand
     }
 }
 
-public sealed class WarningsCommand(WarningsService warnings, Channels.Outbox.OutboxStore outbox) : IAdminCommand
+public sealed class WarningsCommand(WarningsService warnings, Channels.Outbox.OutboxStore outbox, Channels.Outbox.OutboxDispatcher dispatcher) : IAdminCommand
 {
     public string Name => "warnings";
     public string Usage => "warnings status   push warnings and their progress";
@@ -56,8 +56,16 @@ public sealed class WarningsCommand(WarningsService warnings, Channels.Outbox.Ou
             output.WriteLine($"{f.Id[..8]}  {f.Status,-8}  {(f.Departement ?? "France")}  {f.Considered} members considered, {f.Queued} queued, " +
                 $"{Math.Max(0, f.Queued - pending - failed)} sent, {pending} waiting, {failed} failed  started {f.CreatedAt:yyyy-MM-dd HH:mm}" +
                 (f.FinishedAt is { } done ? $", queueing done {done:HH:mm:ss}" : ""));
+            // SMS go one at a time under a daily budget: say how many of this warning wait there, and what the phone reported.
+            var sms = outbox.LaneWaitingFor(WarningsService.OriginOf(f));
+            var delivery = outbox.DeliveryFor(WarningsService.OriginOf(f));
+            if (sms > 0 || delivery.Count > 0)
+                output.WriteLine($"          SMS: {sms} waiting in the SMS lane; phone reported " +
+                    string.Join(", ", new[] { Channels.Outbox.DeliveryState.Accepted, Channels.Outbox.DeliveryState.Sent, Channels.Outbox.DeliveryState.Delivered, Channels.Outbox.DeliveryState.Failed }
+                        .Select(s => $"{delivery.GetValueOrDefault(s)} {s.ToString().ToLowerInvariant()}")));
         }
         output.WriteLine($"outbox: {outbox.PendingCount()} message(s) waiting to be sent");
+        foreach (var line in Channels.Sms.SmsCommand.StatusLines(dispatcher)) output.WriteLine(line);
         return Task.FromResult(0);
     }
 }

@@ -24,6 +24,8 @@ public sealed class MemberDoc
     public DateTime JoinedAt { get; set; }
     public WarningScope Warnings { get; set; } = WarningScope.Departement;
     public bool Discreet { get; set; } = true;
+    /// <summary>Proactive SMS wait for the end of the night (22:00–08:00 Paris time); off unless she chooses it.</summary>
+    public bool QuietNights { get; set; }
     public DateTime LastSeenAt { get; set; }
 }
 

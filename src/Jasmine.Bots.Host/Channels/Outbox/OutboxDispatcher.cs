@@ -17,6 +17,7 @@ public sealed class OutboxDispatcher(
     MemberService members,
     JasmineStore store,
     ChannelPacer pacer,
+    ChannelBudgets budgets,
     TimeProvider time,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
@@ -30,6 +31,11 @@ public sealed class OutboxDispatcher(
     {
         try { if (_wake.CurrentCount == 0) _wake.Release(); }
         catch (SemaphoreFullException) { }
+        foreach (var lane in _laneWake.Values)
+        {
+            try { if (lane.CurrentCount == 0) lane.Release(); }
+            catch (SemaphoreFullException) { }
+        }
     }
 
     public bool HasSender(string scheme) => _senders.ContainsKey(scheme);
@@ -37,6 +43,8 @@ public sealed class OutboxDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         outbox.EnsureIndexes();
+        var lanes = _senders.Values.OfType<IBudgetedSender>().Where(s => outbox.IsBudgeted(s.Scheme))
+            .Select(s => Task.Run(() => RunLaneAsync(s, stoppingToken), CancellationToken.None)).ToList();
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
@@ -61,6 +69,7 @@ public sealed class OutboxDispatcher(
             }
             catch (OperationCanceledException) { break; }
         }
+        await Task.WhenAll(lanes);
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
@@ -133,7 +142,213 @@ public sealed class OutboxDispatcher(
     }
 
     /// <summary>Nothing pending and nothing being sent (tests and benchmarks wait on this).</summary>
-    public bool IsIdle => _inFlight.IsEmpty && outbox.PendingCount() == 0;
+    public bool IsIdle => _inFlight.IsEmpty && _lanesBusy == 0 && outbox.PendingCount() == 0;
+
+    // ---- budgeted lanes (SMS) ----
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _laneWake = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _laneWaiting = new(StringComparer.Ordinal);
+    private int _lanesBusy;
+    private const int LanePage = 200;
+    /// <summary>How many times a message the phone reported failed is handed to it again.</summary>
+    public const int MaxResends = 2;
+
+    /// <summary>What the lane of <paramref name="scheme"/> has spent today, what waits in it, and why.</summary>
+    public LaneStatus? Lane(string scheme)
+    {
+        if (!_senders.TryGetValue(scheme, out var sender) || sender is not IBudgetedSender budgeted || !outbox.IsBudgeted(scheme)) return null;
+        var day = budgets.Today();
+        var (replies, proactive) = outbox.LaneBacklog(scheme);
+        return new LaneStatus(scheme, day, budgets.Spent(scheme, day), budgeted.Budget, replies, proactive,
+            _laneWaiting.TryGetValue(scheme, out var why) ? why : replies + proactive == 0 ? "nothing waits" : "sending");
+    }
+
+    /// <summary>
+    /// One message at a time: the first reply due (oldest first), else the proactive message of best priority,
+    /// within the day's budget (proactive messages leave <see cref="ChannelBudget.ReservedForReplies"/> to replies)
+    /// and the per-second pace. What the day cannot carry waits, in order, for the next day.
+    /// </summary>
+    private async Task RunLaneAsync(IBudgetedSender sender, CancellationToken ct)
+    {
+        var scheme = sender.Scheme;
+        var wake = _laneWake.GetOrAdd(scheme, _ => new SemaphoreSlim(0, 1));
+        var nextSlot = time.GetTimestamp();
+        // What this lane spent today, as it counted it: the store's count is read too (a restart, another process)
+        // and the larger one wins, so a read that lags behind our own last write can never hand out a send twice.
+        var (countedDay, counted) = ("", 0);
+        while (!ct.IsCancellationRequested)
+        {
+            var idle = TimeSpan.FromSeconds(1);
+            try
+            {
+                var budget = sender.Budget;
+                var day = budgets.Today();
+                if (day != countedDay) (countedDay, counted) = (day, 0);
+                var spent = Math.Max(counted, budgets.Spent(scheme, day));
+                var (item, payload, cost, waiting, dueIn) = PickForLane(sender, budget, spent);
+                _laneWaiting[scheme] = waiting;
+                if (item is not null && payload is not null)
+                {
+                    var wait = time.GetElapsedTime(time.GetTimestamp(), nextSlot);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        // Choose again once the slot comes: a reply that arrives meanwhile must not wait behind this one.
+                        await Task.Delay(wait, time, ct);
+                        continue;
+                    }
+                    Interlocked.Increment(ref _lanesBusy);
+                    outbox.HandingOver(item.Id);
+                    try
+                    {
+                        var message = payload.Message with
+                        {
+                            PartsSent = item.PartsSent,
+                            DeliveryRef = sender.ReportsDelivery ? OutboxStore.DeliveryRef(item) : null,
+                        };
+                        SendOutcome outcome;
+                        try { outcome = await sender.SendAsync(payload.Urn, message, ct); }
+                        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                        {
+                            logger.LogWarning("Send on {Scheme} threw {ExceptionType}; will retry", scheme, e.GetType().Name);
+                            outcome = SendOutcome.Retry();
+                        }
+                        var interval = budget.PerSecond > 0 ? (long)(time.TimestampFrequency / budget.PerSecond) : 0;
+                        nextSlot = time.GetTimestamp() + interval * Math.Max(1, cost);
+                        if (outcome.Status == SendStatus.Sent)
+                        {
+                            counted = spent + cost;
+                            budgets.Spend(scheme, day, cost);
+                        }
+                        if (ApplyLaneOutcome(item, payload, outcome, sender) is { } pause)
+                            nextSlot = Math.Max(nextSlot, time.GetTimestamp() + (long)(pause.TotalSeconds * time.TimestampFrequency));
+                    }
+                    finally
+                    {
+                        outbox.HandedOver(item.Id);
+                        Interlocked.Decrement(ref _lanesBusy);
+                    }
+                    continue;
+                }
+                if (dueIn is { } d && d < idle) idle = d < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : d;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
+            catch (Exception e)
+            {
+                logger.LogError("Outbox lane {Scheme} failed with {ExceptionType}", scheme, e.GetType().Name);
+            }
+            try { await wake.WaitAsync(idle, ct); }
+            catch (OperationCanceledException) { break; }
+        }
+    }
+
+    private (OutboxDoc? Item, OutboxPayload? Payload, int Cost, string Waiting, TimeSpan? DueIn) PickForLane(IBudgetedSender sender, ChannelBudget budget, int spent)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var blocked = new HashSet<string>(StringComparer.Ordinal);
+        TimeSpan? dueIn = null;
+        var untilMorning = ChannelBudgets.QuietUntil(time.GetUtcNow());
+        var quietSkipped = 0;
+        for (var page = 0; page < 10; page++)
+        {
+            var queue = outbox.LaneQueue(sender.Scheme, page * LanePage, LanePage);
+            foreach (var item in queue)
+            {
+                // One conversation's replies keep their order: a reply waiting for its retry holds back the later ones.
+                if (blocked.Contains(item.Conversation)) continue;
+                if (item.LaneDueAt > now)
+                {
+                    if (!item.Proactive) blocked.Add(item.Conversation);
+                    var left = item.LaneDueAt - now;
+                    if (dueIn is null || left < dueIn) dueIn = left;
+                    continue;
+                }
+                if (item.Proactive && item.QuietNights && untilMorning is { } morning)
+                {
+                    // Her quiet night: this one waits, the others (and every reply) go on.
+                    quietSkipped++;
+                    if (dueIn is null || morning < dueIn) dueIn = morning;
+                    continue;
+                }
+                var payload = outbox.Open(item);
+                var cost = sender.CostOf(payload.Message with { PartsSent = item.PartsSent });
+                var limit = item.IsWarning ? budget.ProactivePerDay : budget.RepliesPerDay;
+                if (spent + cost > limit)
+                {
+                    // The queue is ordered (replies, the team's messages, then warnings by priority): nothing after
+                    // this one may jump it, it is the same kind or worse.
+                    var what = item.IsWarning ? "warnings and notices wait" : "replies and messages wait";
+                    return (null, null, 0, $"{what} for the next day's budget ({spent} of {budget.PerDay} SMS sent today" +
+                        (item.IsWarning && budget.ReservedForReplies > 0 ? $", {budget.ReservedForReplies} kept for replies" : "") + ")", dueIn);
+                }
+                return (item, payload, cost, "sending", dueIn);
+            }
+            if (queue.Count < LanePage) break;
+        }
+        return (null, null, 0, quietSkipped > 0 ? $"{quietSkipped} wait for the end of their quiet night (22:00-08:00 Paris time)"
+            : dueIn is null ? "nothing waits" : "waiting for a retry", dueIn);
+    }
+
+    /// <summary>Returns how long the whole lane should stay silent, when the channel asked for it.</summary>
+    private TimeSpan? ApplyLaneOutcome(OutboxDoc item, OutboxPayload payload, SendOutcome outcome, IBudgetedSender sender)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        switch (outcome.Status)
+        {
+            case SendStatus.Sent:
+                var parts = item.PartsSent + (outcome.ExternalIds?.Count ?? 0);
+                if (!sender.ReportsDelivery) outbox.MarkSent(item);
+                else if (outbox.MarkAccepted(item, parts, now, MaxResends, sender.Budget.ResendAfter) != OutboxStore.DeliveryOutcome.Recorded)
+                    logger.LogWarning("The SMS gateway reported a failure before answering; the message was handled as the report said");
+                if (outcome.ExternalIds is { Count: > 0 } ids) foreach (var listener in SentListeners) listener(payload.Urn, ids);
+                return null;
+            case SendStatus.Unreachable:
+                members.SetUnreachable(payload.Urn, true);
+                outbox.MarkFailed(item);
+                logger.LogInformation("Recipient on {Scheme} is unreachable (opted out); not retrying", item.Scheme);
+                return null;
+            case SendStatus.Dropped:
+                outbox.MarkFailed(item);
+                store.Increment($"outbox.dropped:{now:yyyy-MM}");
+                logger.LogWarning("Message on {Scheme} dropped by the channel ({Error})", item.Scheme, outcome.Error ?? "no detail");
+                return null;
+            default:
+                if (item.Attempts + 1 >= MaxAttempts)
+                {
+                    outbox.MarkFailed(item);
+                    store.Increment($"outbox.failed:{now:yyyy-MM}");
+                    logger.LogError("Message on {Scheme} failed after {Attempts} attempts", item.Scheme, item.Attempts + 1);
+                    return null;
+                }
+                var backoff = outcome.RetryAfter ?? TimeSpan.FromSeconds(Math.Min(600, Math.Pow(2, item.Attempts)) * (0.8 + Random.Shared.NextDouble() * 0.4));
+                outbox.RescheduleInLane(item, now + backoff, outcome.PartsSent);
+                logger.LogInformation("Send on {Scheme} will be retried in {Seconds:0.#}s (attempt {Attempt})", item.Scheme, backoff.TotalSeconds, item.Attempts);
+                return outcome.RetryAfter;
+        }
+    }
+
+    /// <summary>
+    /// A delivery report from a gateway (the Android SMS gateway's sms:sent / sms:delivered / sms:failed webhooks),
+    /// naming the reference we gave it. Returns false when it names nothing of ours.
+    /// </summary>
+    public bool RecordDelivery(string gatewayMessageId, DeliveryState state)
+    {
+        if (!OutboxStore.TryParseDeliveryRef(gatewayMessageId, out var id, out var resend, out var part)) return false;
+        var now = time.GetUtcNow().UtcDateTime;
+        var resendAfter = _senders.Values.OfType<IBudgetedSender>().FirstOrDefault(s => s.ReportsDelivery)?.Budget.ResendAfter ?? TimeSpan.FromMinutes(1);
+        var result = outbox.RecordDelivery(id, resend, part, state, now, MaxResends, resendAfter);
+        switch (result)
+        {
+            case OutboxStore.DeliveryOutcome.Resend:
+                logger.LogWarning("The SMS gateway could not send a message; it will be handed to it again");
+                Wake();
+                break;
+            case OutboxStore.DeliveryOutcome.Failed:
+                store.Increment($"outbox.failed:{now:yyyy-MM}");
+                logger.LogWarning("The SMS gateway could not send a message; given up after {Resends} resends", MaxResends);
+                break;
+        }
+        return result != OutboxStore.DeliveryOutcome.Unknown;
+    }
 
     private async Task<bool> SendOneAsync(OutboxDoc item, CancellationToken ct)
     {
@@ -148,6 +363,7 @@ public sealed class OutboxDispatcher(
         try
         {
             await pacer.WaitAsync(item.Scheme, item.Conversation, ct);
+            outbox.HandingOver(item.Id);
             try { outcome = await sender.SendAsync(payload.Urn, payload.Message with { PartsSent = item.PartsSent }, ct); }
             finally { pacer.Release(item.Scheme); }
         }
@@ -157,6 +373,12 @@ public sealed class OutboxDispatcher(
             outcome = SendOutcome.Retry();
         }
 
+        try { return ApplyOutcome(item, payload, outcome); }
+        finally { outbox.HandedOver(item.Id); }
+    }
+
+    private bool ApplyOutcome(OutboxDoc item, OutboxPayload payload, SendOutcome outcome)
+    {
         var now = time.GetUtcNow().UtcDateTime;
         switch (outcome.Status)
         {
@@ -203,9 +425,11 @@ public sealed class Outbox(OutboxStore store, JasmineStore database, OutboxDispa
     /// <param name="origin">What queued it (a fan-out's id), so its progress can be counted; never personal.</param>
     /// <param name="lane">Messages of another lane to the same address are sent in their own order: a remote delete
     /// waiting hours for a retry must not hold back her replies.</param>
-    public void Send(string urn, IEnumerable<OutboundMessage> messages, string? dedupKey = null, string? origin = null, string? lane = null)
+    /// <param name="priority">Order among proactive messages on a budgeted channel (SMS), lower first; see <see cref="OutboxStore.ProactivePriority"/>.</param>
+    /// <param name="quietNights">Her choice: proactive messages on a budgeted channel (SMS) wait for the end of the night.</param>
+    public void Send(string urn, IEnumerable<OutboundMessage> messages, string? dedupKey = null, string? origin = null, int priority = 0, bool quietNights = false, string? lane = null)
     {
-        store.Add(urn, messages, time.GetUtcNow().UtcDateTime, dedupKey, origin, lane);
+        store.Add(urn, messages, time.GetUtcNow().UtcDateTime, dedupKey, origin, priority, quietNights, lane);
         // Inside a turn the messages are on disk only at commit: the dispatcher must look after that.
         database.AfterCommit(dispatcher.Wake);
     }

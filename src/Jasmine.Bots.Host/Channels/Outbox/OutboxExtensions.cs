@@ -5,6 +5,7 @@ public static class OutboxExtensions
     public static IHostApplicationBuilder AddOutbox(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<OutboxStore>();
+        builder.Services.AddSingleton<ChannelBudgets>();
         builder.Services.AddSingleton(sp =>
         {
             // Defaults follow each channel's published limits; Channels:Limits:<scheme> overrides (tests, benchmarks).

@@ -1,8 +1,9 @@
 namespace Jasmine.Bots.Channels.Sms;
 
 /// <summary>
-/// One SMS gateway. Twilio today; a French SIM-based gateway may follow, since French long codes at Twilio carry
-/// person-to-person traffic only. Implementations never log the number, the body or their credentials.
+/// One SMS gateway: Twilio, or SMS Gateway for Android on a phone with a French SIM (French long codes at Twilio
+/// carry person-to-person traffic only). <c>Sms:Provider</c> picks one. Implementations never log the number, the
+/// body or their credentials.
 /// </summary>
 public interface ISmsProvider
 {
@@ -14,6 +15,18 @@ public interface ISmsProvider
     /// Gateway refusals and transient failures come back as a <see cref="SmsSendResult"/>, not as exceptions.
     /// </summary>
     Task<SmsSendResult> SendAsync(string toE164, string body, CancellationToken ct);
+
+    /// <summary>
+    /// Sends with an id of ours that the gateway keeps (so a retry of the same id is not sent twice, and delivery
+    /// reports name it). Gateways that take no such id ignore it.
+    /// </summary>
+    Task<SmsSendResult> SendAsync(string toE164, string body, string? messageId, CancellationToken ct) => SendAsync(toE164, body, ct);
+
+    /// <summary>True when the gateway reports sent/delivered/failed later (webhooks), naming the id given to it.</summary>
+    bool ReportsDelivery => false;
+
+    /// <summary>What the route allows per second and per day.</summary>
+    Outbox.ChannelBudget Pace { get; }
 }
 
 /// <summary>What the caller should do next.</summary>

@@ -1,4 +1,5 @@
 using Jasmine.Bots.Channels.Http;
+using Jasmine.Bots.Channels.Outbox;
 using Jasmine.Bots.Conversations;
 using Jasmine.Bots.Identifiers;
 using Jasmine.Bots.Members;
@@ -7,26 +8,47 @@ using Microsoft.Extensions.Options;
 
 namespace Jasmine.Bots.Channels.Sms;
 
-/// <summary>Sends through whichever SMS gateway is configured: numbered choices, GSM-7 when possible, ≤ 3 segments a message.</summary>
-public sealed class SmsSender(IServiceProvider services, IOptions<TwilioOptions> options) : IChannelSender
+/// <summary>
+/// Sends through the SMS gateway <c>Sms:Provider</c> names: numbered choices, GSM-7 when possible, ≤ 3 segments a
+/// message. The outbox sends it through a budgeted lane (one at a time, replies first, a daily budget).
+/// </summary>
+public sealed class SmsSender(IServiceProvider services, IOptions<SmsOptions> sms, IOptions<TwilioOptions> twilio, IOptions<AndroidGatewayOptions> android)
+    : IBudgetedSender
 {
     public string Scheme => "tel";
-    public bool IsEnabled => options.Value.IsConfigured;
+
+    public bool IsEnabled => sms.Value.Provider switch
+    {
+        SmsOptions.AndroidGateway => android.Value.IsConfigured,
+        SmsOptions.Twilio => twilio.Value.IsConfigured,
+        _ => false,
+    };
+
+    private ISmsProvider Provider => services.GetRequiredService<ISmsProvider>();
+
+    public ChannelBudget Budget => Provider.Pace;
+    public bool ReportsDelivery => Provider.ReportsDelivery;
+
+    public int CostOf(OutboundMessage message) =>
+        Parts(message).Skip(message.PartsSent).Sum(SmsSegments.Count);
+
+    private static IReadOnlyList<string> Parts(OutboundMessage message) =>
+        SmsSegments.Split(SmsRendering.Render(new Reply(message.Text, message.Choices), message.Language), 3);
 
     public async Task<SendOutcome> SendAsync(string urn, OutboundMessage message, CancellationToken ct)
     {
-        var text = SmsRendering.Render(new Reply(message.Text, message.Choices), message.Language);
-        var parts = SmsSegments.Split(text, 3);
+        var parts = Parts(message);
         var to = Urns.Path(urn);
         var ids = new List<string>();
-        var provider = services.GetRequiredService<ISmsProvider>();
+        var provider = Provider;
         for (var i = message.PartsSent; i < parts.Count; i++)
         {
-            var result = await provider.SendAsync(to, parts[i], ct);
+            var id = message.DeliveryRef is { } reference ? reference + "p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+            var result = await provider.SendAsync(to, parts[i], id, ct);
             switch (result.Status)
             {
                 case SmsSendStatus.Sent:
-                    if (result.ProviderId is { } id) ids.Add(id);
+                    if (result.ProviderId is { } sent) ids.Add(sent);
                     continue;
                 case SmsSendStatus.OptedOut:
                     return new SendOutcome(SendStatus.Unreachable, Error: "opted out");
@@ -51,6 +73,9 @@ public static class TwilioWebhook
     public static IEndpointRouteBuilder MapTwilioSms(this IEndpointRouteBuilder app)
     {
         var options = app.ServiceProvider.GetRequiredService<IOptions<TwilioOptions>>().Value;
+        // The Android gateway's webhook, when it is the provider; Twilio's otherwise.
+        if (app.ServiceProvider.GetRequiredService<IOptions<SmsOptions>>().Value.Provider == SmsOptions.AndroidGateway)
+            return app.MapAndroidGatewaySms();
         if (!options.IsConfigured) return app;
         app.MapPost("/channels/sms/twilio", HandleAsync).DisableAntiforgery();
         return app;

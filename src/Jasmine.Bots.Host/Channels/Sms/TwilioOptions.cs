@@ -19,6 +19,14 @@ public sealed class TwilioOptions
     /// <summary>The public webhook URL exactly as configured in Twilio: the signature is computed over it.</summary>
     public string? WebhookUrl { get; set; }
 
+    /// <summary>SMS per second through Twilio (a French virtual number: set 0.5).</summary>
+    public double PerSecond { get; set; } = 10;
+    /// <summary>SMS segments per local day; 0 = no daily budget (a French virtual number: set 500).</summary>
+    public int PerDay { get; set; }
+    public int ReservedForReplies { get; set; }
+
+    internal Outbox.ChannelBudget Pace => new(PerSecond, PerDay, ReservedForReplies);
+
     public bool IsConfigured =>
         !string.IsNullOrWhiteSpace(AccountSid)
         && !string.IsNullOrWhiteSpace(AuthToken)

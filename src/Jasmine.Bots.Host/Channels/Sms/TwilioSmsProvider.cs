@@ -25,6 +25,7 @@ public sealed class TwilioSmsProvider(HttpClient http, IOptions<TwilioOptions> o
     ];
 
     public string Name => "twilio";
+    public Outbox.ChannelBudget Pace => options.Value.Pace;
 
     public async Task<SmsSendResult> SendAsync(string toE164, string body, CancellationToken ct)
     {
