@@ -95,7 +95,7 @@ public sealed class FederationCommand(IServiceProvider services) : IAdminCommand
                 output.WriteLine($"our public key: {services.GetRequiredService<FederationKeys>().PublicKey}");
                 if (o.Partners.Count == 0) output.WriteLine("no partners configured");
                 foreach (var p in o.Partners)
-                    output.WriteLine($"{p.Id} ({p.Country}): shares {string.Join(",", p.Share)}, asked today {store.Counters.FindById($"federation.evaluations:{p.Id}:{day}")?.Count ?? 0}/{p.DailyQuota}, {(string.IsNullOrEmpty(p.BaseUrl) ? "not asked by us" : "asked by us")}");
+                    output.WriteLine($"{p.Id} ({p.Country}): shares {string.Join(",", p.SharedKinds)}, asked today {store.Counters.FindById($"federation.evaluations:{p.Id}:{day}")?.Count ?? 0}/{p.DailyQuota}, {(string.IsNullOrEmpty(p.BaseUrl) ? "not asked by us" : "asked by us")}");
                 return Task.FromResult(0);
             default:
                 output.WriteLine("usage: " + Usage);

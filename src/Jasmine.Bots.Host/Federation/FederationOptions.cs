@@ -35,8 +35,13 @@ public sealed class PartnerOptions
     public string? BaseUrl { get; set; }
     /// <summary>Base64 of the partner's Ed25519 public key.</summary>
     public string PublicKey { get; set; } = "";
-    /// <summary>Kinds of identifiers this partner may learn about from us (list and evaluations): Phone, Email, Plate.</summary>
-    public List<IdentifierKind> Share { get; set; } = [IdentifierKind.Phone, IdentifierKind.Email, IdentifierKind.Plate];
+    /// <summary>
+    /// Kinds of identifiers this partner may learn about from us (list and evaluations): Phone, Email, Plate; all
+    /// three when not set. (A list, not a default list: configuration binding would add to a default's items.)
+    /// </summary>
+    public List<IdentifierKind>? Share { get; set; }
+
+    public IReadOnlyList<IdentifierKind> SharedKinds => Share is { Count: > 0 } kinds ? kinds.Distinct().ToList() : [IdentifierKind.Phone, IdentifierKind.Email, IdentifierKind.Plate];
     /// <summary>Blinded evaluations we answer this partner per UTC day.</summary>
     public int DailyQuota { get; set; } = 500;
 
@@ -65,7 +70,7 @@ internal static class FederationOptionsValidation
             if (p.Country.Length != 2 || !p.Country.All(char.IsAsciiLetter)) return $"{at}:Country must be a two-letter ISO 3166 code.";
             if (!IsKey(p.PublicKey, allowEmpty: false)) return $"{at}:PublicKey must be base64 of a 32-byte Ed25519 public key.";
             if (p.BaseUrl is { Length: > 0 } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))) return $"{at}:BaseUrl must be an absolute http(s) URL.";
-            if (p.Share.Any(k => !Federable.Contains(k))) return $"{at}:Share may list Phone, Email and Plate only.";
+            if (p.SharedKinds.Any(k => !Federable.Contains(k))) return $"{at}:Share may list Phone, Email and Plate only.";
             if (p.DailyQuota < 0) return $"{at}:DailyQuota cannot be negative.";
         }
         return null;

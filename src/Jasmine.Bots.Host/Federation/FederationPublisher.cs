@@ -54,7 +54,7 @@ public sealed class FederationPublisher(
             foreach (var partner in options.Value.Partners)
             {
                 var pseudonyms = new Dictionary<Identifiers.IdentifierKind, List<string>>();
-                foreach (var kind in partner.Share.Distinct())
+                foreach (var kind in partner.SharedKinds)
                 {
                     var key = keys.OprfKey(partner.PublicKey, kind);
                     pseudonyms[kind] = dangerous.Where(d => d.Kind == kind)

@@ -40,7 +40,7 @@ public sealed class FederationServer(
         try { request = JsonSerializer.Deserialize<EvaluateRequest>(body!, JsonSerializerOptions.Web); }
         catch (JsonException) { request = null; }
         if (request is null || string.IsNullOrEmpty(request.Element)) return Error(400, "The request could not be read.");
-        if (!partner.Share.Contains(request.Kind)) return Error(403, "This kind of identifier is not shared with you.");
+        if (!partner.SharedKinds.Contains(request.Kind)) return Error(403, "This kind of identifier is not shared with you.");
         if (!TryConsumeQuota(partner)) return Error(429, "Today's quota of evaluations is used up.");
 
         var element = new byte[48];
