@@ -17,6 +17,7 @@ public static class FederationExtensions
         builder.Services.AddSingleton<IClassificationListener>(sp => sp.GetRequiredService<FederationPublisher>());
         builder.Services.AddSingleton<FederationServer>();
         builder.Services.AddSingleton<FederationClient>();
+        builder.Services.AddSingleton<FederatedMatches>();
         builder.Services.AddTransient<FederationJob>();
         builder.Services.AddSingleton<IAdminCommand, FederationCommand>();
         // Partners' answers are small; the client's own timeout is the turn's (Jasmine:Federation:Timeout).
@@ -33,10 +34,14 @@ public static class FederationExtensions
         return app;
     }
 
-    private sealed class FederationSchedule(IRecurringJobManager recurring, IOptions<FederationOptions> options) : IHostedService
+    private sealed class FederationSchedule(IRecurringJobManager recurring, IOptions<FederationOptions> options, ILogger<FederationSchedule> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
+            // Requests and answers are signed either way, but plain HTTP shows a partner's traffic pattern to the network.
+            foreach (var p in options.Value.Partners)
+                if (p.BaseUrl is { Length: > 0 } url && new Uri(url) is { Scheme: "http", IsLoopback: false })
+                    logger.LogWarning("Federation: partner {Partner} is reached over plain HTTP; use https", p.Id);
             if (options.Value.Partners.Count > 0) recurring.AddOrUpdate<FederationJob>(FederationJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
             else recurring.RemoveIfExists(FederationJob.Id);
             return Task.CompletedTask;
