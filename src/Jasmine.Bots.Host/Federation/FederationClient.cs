@@ -22,11 +22,13 @@ public sealed class FederationClient(
 {
     public const string HttpClientName = "federation";
     private static readonly TimeSpan RetryFetchAfter = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(60);
 
     private sealed record PartnerList(DateTime IssuedAt, DateTime FetchedAt, IReadOnlyDictionary<IdentifierKind, HashSet<string>> Pseudonyms);
 
     private readonly ConcurrentDictionary<string, PartnerList> _lists = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTime> _lastAttempt = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<PartnerList?>>> _inFlight = new(StringComparer.Ordinal);
 
     private IEnumerable<PartnerOptions> Askable => options.Value.Partners.Where(p => !string.IsNullOrEmpty(p.BaseUrl));
 
@@ -54,7 +56,7 @@ public sealed class FederationClient(
     /// <summary>The recurring job: every partner's list fetched again.</summary>
     public async Task RefreshAsync(CancellationToken ct)
     {
-        foreach (var p in Askable) await FetchListAsync(p, ct);
+        await Task.WhenAll(Askable.Select(p => FetchOnceAsync(p).WaitAsync(ct)));
     }
 
     private async Task<bool> AskAsync(PartnerOptions partner, IdentifierKind kind, byte[] input, CancellationToken ct)
@@ -87,8 +89,30 @@ public sealed class FederationClient(
         _lists.TryGetValue(partner.Id, out var list);
         var due = list is null || now - list.FetchedAt >= options.Value.ListRefresh;
         var tried = _lastAttempt.TryGetValue(partner.Id, out var at) && now - at < RetryFetchAfter;
-        if (due && !tried) list = await FetchListAsync(partner, ct) ?? list;
+        // The fetch runs on its own clock: if her screening stops waiting, the list still arrives for the next one.
+        if (due && !tried) list = await FetchOnceAsync(partner).WaitAsync(ct) ?? list;
         return list is not null && now - list.IssuedAt <= options.Value.MaxListAge ? list : null;
+    }
+
+    /// <summary>One fetch per partner at a time, whoever asks (screenings, the job, the start-up refresh).</summary>
+    private Task<PartnerList?> FetchOnceAsync(PartnerOptions partner)
+    {
+        Lazy<Task<PartnerList?>>? mine = null;
+        mine = new Lazy<Task<PartnerList?>>(() => Task.Run(async () =>
+        {
+            try
+            {
+                using var cts = new CancellationTokenSource(FetchTimeout);
+                return await FetchListAsync(partner, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                logger.LogWarning("Federation: fetching the list of partner {Partner} timed out", partner.Id);
+                return null;
+            }
+            finally { _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<PartnerList?>>>(partner.Id, mine!)); }
+        }));
+        return _inFlight.GetOrAdd(partner.Id, mine).Value;
     }
 
     private async Task<PartnerList?> FetchListAsync(PartnerOptions partner, CancellationToken ct)

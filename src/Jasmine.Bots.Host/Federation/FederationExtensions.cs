@@ -34,7 +34,7 @@ public static class FederationExtensions
         return app;
     }
 
-    private sealed class FederationSchedule(IRecurringJobManager recurring, IOptions<FederationOptions> options, ILogger<FederationSchedule> logger) : IHostedService
+    private sealed class FederationSchedule(IRecurringJobManager recurring, IOptions<FederationOptions> options, FederationClient client, ILogger<FederationSchedule> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
@@ -44,6 +44,8 @@ public static class FederationExtensions
                     logger.LogWarning("Federation: partner {Partner} is reached over plain HTTP; use https", p.Id);
             if (options.Value.Partners.Count > 0) recurring.AddOrUpdate<FederationJob>(FederationJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Hourly());
             else recurring.RemoveIfExists(FederationJob.Id);
+            // Partners' lists are fetched in the background at start, so the first screening need not wait for them.
+            if (client.Enabled) _ = Task.Run(() => client.RefreshAsync(CancellationToken.None), CancellationToken.None);
             return Task.CompletedTask;
         }
 
