@@ -15,10 +15,13 @@ switch (args.FirstOrDefault())
     case "fanout":
         await FanoutBenchmark.RunAsync(args[1..]);
         break;
+    case "federation":
+        await FederationBenchmark.RunAsync(args[1..]);
+        break;
     case "services":
         NearestServiceBenchmark.Run();
         break;
     default:
-        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N] | screening [--identifiers N] [--lookups N] | fanout [--members N] [--rate N] [--sms N] | services");
+        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N] | screening [--identifiers N] [--lookups N] | fanout [--members N] [--rate N] [--sms N] | services | federation [--lookups N] [--dangerous N]");
         break;
 }

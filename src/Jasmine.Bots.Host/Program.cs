@@ -5,6 +5,7 @@ using Jasmine.Bots.Channels.Sms;
 using Jasmine.Bots.Channels.Telegram;
 using Jasmine.Bots.Channels.Try;
 using Jasmine.Bots.Conversations;
+using Jasmine.Bots.Federation;
 using Jasmine.Bots.FollowUp;
 using Jasmine.Bots.Help;
 using Jasmine.Bots.Jobs;
@@ -33,6 +34,7 @@ builder.AddWipe();
 builder.AddTelegram();
 builder.AddAdmin();
 builder.AddStaffConsole();
+builder.AddFederation();
 
 if (isAdmin) return await builder.RunAdminAsync(AdminExtensions.CommandArgs(args));
 
@@ -43,6 +45,7 @@ app.MapTryIt();
 app.MapTwilioSms();
 app.MapTelegram();
 app.MapStaffConsole();
+app.MapFederation();
 await app.RunAsync();
 return 0;
 

@@ -180,6 +180,8 @@ public sealed partial class BotFlowHost(
 
     public string Describe(TurnContext ctx, ScreeningResult result)
     {
+        if (result.ReportedByPartner is { } partner)
+            return ctx.Text("screen.result.federated", new Dictionary<string, string> { ["identifier"] = identifiers.Display(result.Identifier), ["country"] = partner.NameIn(ctx.State.Language) });
         var args = new Dictionary<string, string>
         {
             ["identifier"] = identifiers.Display(result.Identifier),

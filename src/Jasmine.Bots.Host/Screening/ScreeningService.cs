@@ -8,9 +8,13 @@ using Microsoft.Extensions.Options;
 namespace Jasmine.Bots.Screening;
 
 /// <summary>What a look-up found. <see cref="Classification"/> is null when nothing is known.</summary>
-public sealed record ScreeningResult(Identifier Identifier, Classification? Classification, IReadOnlyList<string> Categories, DateTime? LastReportAt);
+public sealed record ScreeningResult(Identifier Identifier, Classification? Classification, IReadOnlyList<string> Categories, DateTime? LastReportAt)
+{
+    /// <summary>Unknown here, but very dangerous in this partner's list (federation, docs/federation.md).</summary>
+    public Federation.PartnerOptions? ReportedByPartner { get; init; }
+}
 
-public sealed class ScreeningService(JasmineStore store, ProfileService profiles, ScreeningIndex index, ScreeningAllowance allowance, MemberService members, TimeProvider time)
+public sealed class ScreeningService(JasmineStore store, ProfileService profiles, ScreeningIndex index, ScreeningAllowance allowance, MemberService members, TimeProvider time, Federation.FederationClient? federation = null)
 {
     /// <summary>Counts look-ups against her own hourly allowance and her referral branch's; false when either is used up.</summary>
     public bool TryConsume(string memberId, int count)
@@ -26,9 +30,17 @@ public sealed class ScreeningService(JasmineStore store, ProfileService profiles
         ProfileSummary? summary = index.TryGet(hash, out var s) ? s : null;
 
         if (summary is not { } found || found.Classification == Classification.NotSignaled)
-            return new ScreeningResult(identifier, null, [], null);
+            return Federated(identifier) ?? new ScreeningResult(identifier, null, [], null);
         if (found.Classification is Classification.VeryDangerous or Classification.Risky or Classification.Annoying)
             store.Increment($"matches:{time.GetUtcNow():yyyy-MM}");
         return new ScreeningResult(identifier, found.Classification, found.Categories, found.LastReportAt);
+    }
+
+    /// <summary>Unknown here: partners are asked, blinded (they never see what she screened).</summary>
+    private ScreeningResult? Federated(Identifier identifier)
+    {
+        if (federation?.Lookup(identifier) is not { } partner) return null;
+        store.Increment($"federated.matches:{time.GetUtcNow():yyyy-MM}");
+        return new ScreeningResult(identifier, null, [], null) { ReportedByPartner = partner };
     }
 }
