@@ -33,6 +33,7 @@ builder.AddWipe();
 builder.AddTelegram();
 builder.AddAdmin();
 builder.AddStaffConsole();
+builder.AddStaffInsights();
 
 if (isAdmin) return await builder.RunAdminAsync(AdminExtensions.CommandArgs(args));
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Jasmine.Bots.Staff.Pages.Cases;
 
-public sealed record NoteView(DateTime At, string By, string Kind, string Text);
+public sealed record NoteView(DateTime At, string By, string Kind, string Text, string? Language);
 
 /// <summary>One case: the relay conversation with her, and what the follow-up team does next.</summary>
 public sealed class CaseModel(CaseService cases, StaffUi ui) : StaffPage
@@ -15,6 +15,11 @@ public sealed class CaseModel(CaseService cases, StaffUi ui) : StaffPage
     public string? Outcome { get; private set; }
     public IReadOnlyList<NoteView> Notes { get; private set; } = [];
     public string? Error { get; private set; }
+    /// <summary>Her language, named in its own words with its code: "Română (ro)".</summary>
+    public string Language { get; private set; } = "";
+    public IReadOnlyList<(string Key, string Text)> Phrases { get; private set; } = [];
+
+    public string NameOf(string language) => cases.LanguageName(language);
 
     public IActionResult OnGet(string reference)
     {
@@ -29,10 +34,13 @@ public sealed class CaseModel(CaseService cases, StaffUi ui) : StaffPage
         if (!Load(reference)) return NotFound();
         var contact = cases.Reveal(Case!.ContactEnc);
         // "chat:<urn>" means "through the bot": the address itself is never shown, only a phone number she gave to be called on.
-        Contact = contact.StartsWith("tel:", StringComparison.Ordinal) ? contact[4..] : ui["case.contact_chat"];
+        Contact = contact.StartsWith("tel:", StringComparison.Ordinal) ? Phone(contact[4..]) : ui["case.contact_chat"];
         Record("case.contact_shown", Case.Reference);
         return Page();
     }
+
+    private string Phone(string e164) => HttpContext.RequestServices.GetRequiredService<Jasmine.Bots.Identifiers.IdentifierParser>()
+        .Display(new Jasmine.Bots.Identifiers.Identifier(Jasmine.Bots.Identifiers.IdentifierKind.Phone, e164));
 
     public IActionResult OnPostAcknowledge(string reference)
     {
@@ -47,6 +55,14 @@ public sealed class CaseModel(CaseService cases, StaffUi ui) : StaffPage
         if (!Load(reference)) return NotFound();
         if (string.IsNullOrWhiteSpace(message) || !cases.RelayToVictim(Case!.Reference, message.Trim(), Who)) { Error = "case.relay_failed"; return Page(); }
         return Done("case.relayed", "case.relay", Case!.Reference, null, new { reference });
+    }
+
+    /// <summary>A ready-made phrase, sent in her language: the console shows both, the audit log only which phrase.</summary>
+    public IActionResult OnPostPhrase(string reference, string? phrase)
+    {
+        if (!Load(reference)) return NotFound();
+        if (phrase is null || !cases.RelayPhrase(Case!.Reference, phrase, Who)) { Error = "case.relay_failed"; return Page(); }
+        return Done("case.relayed", "case.relay.phrase." + phrase, Case!.Reference, null, new { reference });
     }
 
     public IActionResult OnPostNote(string reference, string? note)
@@ -71,7 +87,10 @@ public sealed class CaseModel(CaseService cases, StaffUi ui) : StaffPage
         Town = Case.TownEnc is null ? null : cases.Reveal(Case.TownEnc);
         ContactWhen = Case.ContactWhenEnc is null ? null : cases.Reveal(Case.ContactWhenEnc);
         Outcome = Case.OutcomeEnc is null ? null : cases.Reveal(Case.OutcomeEnc);
-        Notes = Case.Notes.Select(n => new NoteView(n.At, n.By, n.Kind, cases.Reveal(n.TextEnc))).ToList();
+        // Free text from the console has no language of its own; her messages and the phrases are in hers.
+        Notes = Case.Notes.Select(n => new NoteView(n.At, n.By, n.Kind, cases.Reveal(n.TextEnc), n.Kind == "from-her" ? n.Language ?? Case.Language : n.Language)).ToList();
+        Language = cases.LanguageName(Case.Language);
+        Phrases = CaseService.Phrases.Select(p => (p, cases.Phrase(Case, p))).ToList();
         return true;
     }
 }
