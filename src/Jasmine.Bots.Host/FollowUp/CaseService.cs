@@ -155,7 +155,7 @@ public sealed class CaseService(
         locales.IsSupported(language) ? $"{locales[language].NativeName} ({language})" : language;
 
     /// <summary>The relay's ready-made phrases, always in her language (keys relay.phrase.*).</summary>
-    public static readonly IReadOnlyList<string> Phrases = ["ack", "safe", "call", "appointment", "referral"];
+    public static readonly IReadOnlyList<string> Phrases = ["ack", "safe", "call", "appointment", "referral", "police"];
 
     public string Phrase(CaseDoc doc, string phrase) => locales[LanguageOf(doc)].Get("relay.phrase." + phrase);
 

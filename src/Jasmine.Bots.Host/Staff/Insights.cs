@@ -17,6 +17,7 @@ public static class StaffInsightsExtensions
         builder.Services.AddSingleton<RepeatOffenders>();
         builder.Services.AddSingleton<IReportListener>(sp => sp.GetRequiredService<RepeatOffenders>());
         builder.Services.AddSingleton<PeriodReport>();
+        builder.Services.AddSingleton<PoliceSharing>();
         builder.Services.AddSingleton<PartialSearch>();
         builder.Services.AddSingleton<IReportListener>(sp => sp.GetRequiredService<PartialSearch>());
         return builder;

@@ -128,4 +128,50 @@ public sealed class StaffInsightsTests : IDisposable
         var fatou = await StaffClient.SignedInAsync(_host, "fatou", StaffRole.FollowUp);
         Assert.Equal(HttpStatusCode.Redirect, (await fatou.Http.GetAsync("/staff/profiles")).StatusCode);
     }
+
+    [Fact]
+    public async Task Police_sharing_needs_her_recorded_consent_exports_only_what_she_agreed_to_for_admins_and_is_revocable_until_sent()
+    {
+        var member = await StaffData.MemberAsync(_host, "nina");
+        var report = StaffData.Report(_host, "0677889900", [ReportCategories.Assault], reporterId: member, wantsContact: true, freeText: "near my flat in rue Oberkampf");
+        var path = $"/staff/cases/case/{report.Reference}";
+        var fatou = await StaffClient.SignedInAsync(_host, "fatou", StaffRole.FollowUp);
+        var ada = await StaffClient.SignedInAsync(_host, "ada", StaffRole.Admin);
+
+        // Nothing to export before she agreed.
+        Assert.Contains("role=\"alert\"", await ada.PostAndFollowAsync(path + "?handler=PoliceExport", new(), path));
+        Assert.Contains("role=\"alert\"", await fatou.PostAndFollowAsync(path + "?handler=PoliceRecord", new(), path));
+
+        var form = new FormUrlEncodedContent([new("shares", "identifiers"), new("shares", "facts"), new("__RequestVerificationToken", StaffClient.Token(await (await fatou.Http.GetAsync(path)).Content.ReadAsStringAsync())!)]);
+        Assert.Equal(HttpStatusCode.Redirect, (await fatou.Http.PostAsync(path + "?handler=PoliceRecord", form)).StatusCode);
+        var consent = _host.Get<PoliceSharing>().Of(report)!;
+        Assert.Equal(PoliceConsentStatus.Consented, consent.Status);
+
+        // Follow-up staff record it; only an admin prepares the export.
+        Assert.Equal(HttpStatusCode.Redirect, (await fatou.PostFormAsync(path + "?handler=PoliceExport", new(), path)).StatusCode);
+        var export = await ada.PostFormAsync(path + "?handler=PoliceExport", new(), path);
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        var text = await export.Content.ReadAsStringAsync();
+        Assert.Contains("+33 6 77 88 99 00", text);
+        Assert.Contains("assault", text);
+        Assert.Contains(consent.ExportId, text);
+        foreach (var about in new[] { report.Reference, "Oberkampf", "Paris", "tall, red cap", "Lili", "try:" }) Assert.DoesNotContain(about, text);
+
+        await fatou.PostAndFollowAsync(path + "?handler=PoliceRevoke", new(), path);
+        Assert.Contains("role=\"alert\"", await ada.PostAndFollowAsync(path + "?handler=PoliceExport", new(), path));
+
+        form = new FormUrlEncodedContent([new("shares", "facts"), new("__RequestVerificationToken", StaffClient.Token(await (await fatou.Http.GetAsync(path)).Content.ReadAsStringAsync())!)]);
+        await fatou.Http.PostAsync(path + "?handler=PoliceRecord", form);
+        await ada.PostAndFollowAsync(path + "?handler=PoliceSent", new(), path);
+        Assert.Equal(PoliceConsentStatus.Sent, _host.Get<PoliceSharing>().Of(report)!.Status);
+        Assert.Contains("role=\"alert\"", await fatou.PostAndFollowAsync(path + "?handler=PoliceRevoke", new(), path));
+
+        var audit = _host.Get<AuditLog>().Latest(100);
+        Assert.Equal(2, audit.Count(e => e.Who == "fatou" && e.Action == "police.consent" && e.Object == report.Reference));
+        Assert.Contains(audit, e => e.Who == "fatou" && e.Action == "police.revoke");
+        Assert.Single(audit, e => e.Action == "police.export");
+        Assert.Contains(audit, e => e.Who == "ada" && e.Action == "police.export");
+        Assert.Contains(audit, e => e.Who == "ada" && e.Action == "police.sent");
+        Assert.DoesNotContain(audit, e => e.Who == "fatou" && e.Action is "police.export" or "police.sent");
+    }
 }

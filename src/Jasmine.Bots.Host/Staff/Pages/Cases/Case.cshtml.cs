@@ -6,8 +6,11 @@ namespace Jasmine.Bots.Staff.Pages.Cases;
 public sealed record NoteView(DateTime At, string By, string Kind, string Text, string? Language);
 
 /// <summary>One case: the relay conversation with her, and what the follow-up team does next.</summary>
-public sealed class CaseModel(CaseService cases, StaffUi ui) : StaffPage
+public sealed class CaseModel(CaseService cases, StaffUi ui, PoliceSharing police, Jasmine.Bots.Reports.ReportService reports) : StaffPage
 {
+    public PoliceConsentDoc? Police { get; private set; }
+    private Jasmine.Bots.Storage.ReportDoc? Report => Case is null ? null : reports.FindByReference(Case.Reference);
+
     public CaseDoc? Case { get; private set; }
     public string? Town { get; private set; }
     public string? ContactWhen { get; private set; }
@@ -65,6 +68,39 @@ public sealed class CaseModel(CaseService cases, StaffUi ui) : StaffPage
         return Done("case.relayed", "case.relay.phrase." + phrase, Case!.Reference, null, new { reference });
     }
 
+    /// <summary>Her consent, as she gave it to the staff member recording it: per report, with what she agreed to share.</summary>
+    public IActionResult OnPostPoliceRecord(string reference, string[]? shares)
+    {
+        if (!Load(reference) || Report is not { } report) return NotFound();
+        if (!police.Record(report, shares ?? [], Who)) { Error = "police.choose"; return Page(); }
+        return Done("police.recorded", "police.consent", Case!.Reference, null, new { reference });
+    }
+
+    public IActionResult OnPostPoliceRevoke(string reference)
+    {
+        if (!Load(reference) || Report is not { } report) return NotFound();
+        if (!police.Revoke(report)) { Error = "police.not_allowed"; return Page(); }
+        return Done("police.revoked", "police.revoke", Case!.Reference, null, new { reference });
+    }
+
+    /// <summary>Only an admin (the authorised staff member) prepares the export; each one is audited.</summary>
+    public IActionResult OnPostPoliceExport(string reference)
+    {
+        if (!Load(reference) || Report is not { } report) return NotFound();
+        if (!IsAdmin) return Forbid();
+        if (police.Export(report) is not { } text) { Error = "police.not_allowed"; return Page(); }
+        Record("police.export", Case!.Reference);
+        return File(System.Text.Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8", $"{police.Of(report)!.ExportId}.txt");
+    }
+
+    public IActionResult OnPostPoliceSent(string reference)
+    {
+        if (!Load(reference) || Report is not { } report) return NotFound();
+        if (!IsAdmin) return Forbid();
+        if (!police.MarkSent(report, Who)) { Error = "police.not_allowed"; return Page(); }
+        return Done("police.marked_sent", "police.sent", Case!.Reference, null, new { reference });
+    }
+
     public IActionResult OnPostNote(string reference, string? note)
     {
         if (!Load(reference)) return NotFound();
@@ -90,6 +126,7 @@ public sealed class CaseModel(CaseService cases, StaffUi ui) : StaffPage
         // Free text from the console has no language of its own; her messages and the phrases are in hers.
         Notes = Case.Notes.Select(n => new NoteView(n.At, n.By, n.Kind, cases.Reveal(n.TextEnc), n.Kind == "from-her" ? n.Language ?? Case.Language : n.Language)).ToList();
         Language = cases.LanguageName(Case.Language);
+        Police = Report is { } r ? police.Of(r) : null;
         Phrases = CaseService.Phrases.Select(p => (p, cases.Phrase(Case, p))).ToList();
         return true;
     }
