@@ -35,6 +35,7 @@ builder.AddTelegram();
 builder.AddAdmin();
 builder.AddStaffConsole();
 builder.AddFederation();
+builder.AddStaffInsights();
 
 if (isAdmin) return await builder.RunAdminAsync(AdminExtensions.CommandArgs(args));
 

@@ -33,11 +33,13 @@ public sealed class CaseService(
     public ILiteCollection<CaseDoc> Cases => store.Database.GetCollection<CaseDoc>("cases");
     private IBackgroundJobClient Jobs => services.GetRequiredService<IBackgroundJobClient>();
 
+    /// <summary>Every report with consent to contact opens a case: severity decides its priority and routing, not whether there is one.</summary>
     public void ReportSaved(ReportDoc report, ProfileDoc profile)
     {
         var o = options.Value;
-        if (!report.WantsContact || !report.Categories.Any(o.SevereCategories.Contains)) return;
+        if (!report.WantsContact) return;
         if (Cases.Exists(c => c.ReportId == report.Id)) return;
+        var contact = report.ContactHowEnc is null ? null : store.Protector.Unprotect(ReportService.ContactPurpose, report.ContactHowEnc);
         var doc = new CaseDoc
         {
             Id = Guid.NewGuid().ToString("N"),
@@ -48,9 +50,12 @@ public sealed class CaseService(
             Departement = report.Departement,
             TownEnc = report.TownEnc is null ? null : store.Protector.Protect(Purpose, store.Protector.Unprotect(ReportService.TownPurpose, report.TownEnc)),
             IncidentDate = report.IncidentDate,
-            ContactEnc = report.ContactHowEnc is null ? null : store.Protector.Protect(Purpose, store.Protector.Unprotect(ReportService.ContactPurpose, report.ContactHowEnc)),
+            ContactEnc = contact is null ? null : store.Protector.Protect(Purpose, contact),
+            ContactWay = contact is null ? null : contact.StartsWith("tel:", StringComparison.Ordinal) ? "tel" : "chat",
             ContactWhenEnc = report.ContactWhenEnc is null ? null : store.Protector.Protect(Purpose, store.Protector.Unprotect(ReportService.ContactPurpose, report.ContactWhenEnc)),
             Language = report.Language,
+            Severe = report.Categories.Any(o.SevereCategories.Contains),
+            Queued = !OnCall,
             Status = CaseStatus.Open,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
@@ -58,6 +63,15 @@ public sealed class CaseService(
         store.Increment($"cases.opened:{doc.CreatedAt:yyyy-MM}");
         store.AfterCommit(() => Jobs.Enqueue<CaseJobs>(j => j.Route(doc.Id)));
     }
+
+    /// <summary>Someone is on call (a rota or a group is configured): otherwise cases wait for office hours.</summary>
+    public bool OnCall => options.Value.Rota.Count > 0 || options.Value.Group is not null;
+
+    public CaseDoc? ByReport(string reportId) => Cases.FindOne(c => c.ReportId == reportId);
+
+    /// <summary>Open cases as the console lists them: queued (nobody on call) first, then severe, then oldest.</summary>
+    public IReadOnlyList<CaseDoc> OpenFirst() =>
+        Cases.Find(c => c.Status == CaseStatus.Open).OrderByDescending(c => c.Queued).ThenByDescending(c => c.Severe).ThenBy(c => c.CreatedAt).ToList();
 
     public void Recover(IBackgroundJobClient jobs)
     {
@@ -89,10 +103,16 @@ public sealed class CaseService(
     {
         var o = options.Value;
         var targets = new List<string>();
-        if (level <= o.Rota.Count) targets.Add(o.Rota[level - 1]);
-        else targets.AddRange(o.Rota);
-        if (level == 1 && o.Group is { } group) targets.Add(group);
         var text = staffTexts.Get("case.new", StaffArgs(doc, level));
+        if (!OnCall)
+        {
+            // Nobody on call: the admins hear of it by the same channels, and it waits first on the console's home page.
+            targets.AddRange(o.Admins);
+            text = staffTexts.Get("case.nobody_on_call") + "\n" + text;
+        }
+        else if (level <= o.Rota.Count) targets.Add(o.Rota[level - 1]);
+        else targets.AddRange(o.Rota.Concat(o.Admins));
+        if (level == 1 && o.Group is { } group) targets.Add(group);
         var button = new Choice(staffTexts.Get("case.ack_button", new Dictionary<string, string> { ["reference"] = doc.Reference }), "ack:" + doc.Reference);
         foreach (var target in targets.Distinct())
             outbox.Send(target, [new OutboundMessage(text, [button], "fr") { Kind = OutboundKind.Proactive }], $"case:{doc.Id}:level:{level}:{target}");
@@ -107,7 +127,7 @@ public sealed class CaseService(
             current.LastNotifiedAt = doc.LastNotifiedAt;
             Cases.Update(current);
         });
-        if (targets.Count == 0) logger.LogWarning("Case {Reference} has no staff to notify: configure Jasmine:FollowUp:Rota", doc.Reference);
+        if (targets.Count == 0) logger.LogWarning("Case {Reference} has no staff to notify: configure Jasmine:FollowUp:Rota or Jasmine:FollowUp:Admins; it waits on the console", doc.Reference);
     }
 
     private Dictionary<string, string> StaffArgs(CaseDoc doc, int level)
@@ -125,8 +145,21 @@ public sealed class CaseService(
                 ? staffTexts.Get("contact.number", new Dictionary<string, string> { ["number"] = contact[4..] })
                 : staffTexts.Get("contact.chat"),
             ["when"] = Reveal(doc.ContactWhenEnc) is { Length: > 0 } w ? w : "?",
+            ["language"] = LanguageName(doc.Language),
+            ["priority"] = staffTexts.Get(doc.Severe ? "case.priority_urgent" : "case.priority_normal"),
         };
     }
+
+    /// <summary>Her language as staff should read it: its own name and its code ("Română (ro)").</summary>
+    public string LanguageName(string language) =>
+        locales.IsSupported(language) ? $"{locales[language].NativeName} ({language})" : language;
+
+    /// <summary>The relay's ready-made phrases, always in her language (keys relay.phrase.*).</summary>
+    public static readonly IReadOnlyList<string> Phrases = ["ack", "safe", "call", "appointment", "referral", "police"];
+
+    public string Phrase(CaseDoc doc, string phrase) => locales[LanguageOf(doc)].Get("relay.phrase." + phrase);
+
+    private string LanguageOf(CaseDoc doc) => locales.IsSupported(doc.Language) ? doc.Language : Locales.BaseLanguage;
 
     public enum AckResult { Done, AlreadyAcknowledged, Unknown }
 
@@ -185,12 +218,40 @@ public sealed class CaseService(
     }
 
     /// <summary>A staff message to her, through the bot: she never sees the staff member's number, nor they hers.</summary>
-    public bool RelayToVictim(string reference, string text, string by)
+    public bool RelayToVictim(string reference, string text, string by) => Relay(reference, text, null, by);
+
+    /// <summary>A ready-made phrase (<see cref="Phrases"/>), sent in her language whatever the console's language is.</summary>
+    public bool RelayPhrase(string reference, string phrase, string by)
+    {
+        var doc = ByReference(reference);
+        if (doc is null || !Phrases.Contains(phrase)) return false;
+        return Relay(reference, Phrase(doc, phrase), phrase, by);
+    }
+
+    private bool Relay(string reference, string text, string? phrase, string by)
     {
         var doc = ByReference(reference);
         if (doc is null || doc.Status == CaseStatus.Closed || doc.MemberId is null) return false;
-        AddNote(doc, by, text, "to-her");
+        lock (Gate)
+        {
+            var current = Cases.FindById(doc.Id) ?? doc;
+            current.Notes.Add(new CaseNote
+            {
+                At = time.GetUtcNow().UtcDateTime, By = by, Kind = "to-her", TextEnc = store.Protector.Protect(Purpose, text),
+                Language = phrase is null ? null : LanguageOf(doc), Phrase = phrase,
+            });
+            Cases.Update(current);
+            doc.Notes = current.Notes;
+        }
         return TellVictim(doc, "relay.from_team", new Dictionary<string, string> { ["reference"] = doc.Reference, ["text"] = text }, $"case:{doc.Id}:relay:{doc.Notes.Count}", withReply: true);
+    }
+
+    /// <summary>A second member reported the same man: she is offered support (nothing about the other reporter is said).</summary>
+    public bool OfferSupport(CaseDoc doc, string profileId)
+    {
+        if (doc.Status == CaseStatus.Closed) return false;
+        AddNote(doc, "jasmine", "repeat: support offered (profile " + profileId[..8] + ")");
+        return TellVictim(doc, "followup.repeat_support", [], $"case:{doc.Id}:repeat:{profileId}", withReply: true);
     }
 
     private bool TellVictim(CaseDoc doc, string key, Dictionary<string, string> args, string dedupKey, bool withReply)
@@ -209,8 +270,15 @@ public sealed class CaseService(
     {
         var doc = ByReference(reference);
         if (doc is null || doc.MemberId != memberId || doc.Status == CaseStatus.Closed) return false;
-        AddNote(doc, "her", text, "from-her");
-        var message = staffTexts.Get("case.reply", new Dictionary<string, string> { ["reference"] = doc.Reference, ["text"] = text });
+        lock (Gate)
+        {
+            var current = Cases.FindById(doc.Id) ?? doc;
+            // Her words, in her language: the console names it so nobody reads Romanian as a typo.
+            current.Notes.Add(new CaseNote { At = time.GetUtcNow().UtcDateTime, By = "her", Kind = "from-her", TextEnc = store.Protector.Protect(Purpose, text), Language = LanguageOf(doc) });
+            Cases.Update(current);
+            doc.Notes = current.Notes;
+        }
+        var message = staffTexts.Get("case.reply", new Dictionary<string, string> { ["reference"] = doc.Reference, ["text"] = text, ["language"] = LanguageName(doc.Language) });
         var targets = doc.HolderEnc is { } h ? [Reveal(h)] : options.Value.Rota;
         foreach (var target in targets)
             outbox.Send(target, [new OutboundMessage(message, [], "fr") { Kind = OutboundKind.Proactive }], $"case:{doc.Id}:from-her:{doc.Notes.Count}:{target}");
@@ -247,6 +315,8 @@ public sealed class CaseJobs(CaseService cases, IOptions<FollowUpOptions> option
         var now = time.GetUtcNow().UtcDateTime;
         var timeout = options.Value.AckTimeout;
         if (doc.Level == 0) cases.NotifyLevel(doc, 1);
+        // Nobody on call (the admins were told) or not urgent (the first on call and the console have it): no escalation.
+        if (!cases.OnCall || !doc.Severe) return;
         else if (doc.LastNotifiedAt is { } last && now - last >= timeout) cases.NotifyLevel(doc, doc.Level + 1);
         var since = now - (doc.LastNotifiedAt ?? now);
         var next = timeout - since;

@@ -15,8 +15,11 @@ public sealed class CasesCommand(CaseService cases) : IAdminCommand
         switch (positional.FirstOrDefault())
         {
             case "list":
-                foreach (var c in cases.Cases.FindAll().OrderBy(c => c.CreatedAt))
-                    output.WriteLine($"{c.Reference}  {c.Status,-12}  level {c.Level}  opened {c.CreatedAt:yyyy-MM-dd HH:mm}  {(c.HolderName is null ? "" : "held by " + c.HolderName)}");
+                var all = cases.Cases.FindAll().OrderBy(c => c.CreatedAt).ToList();
+                if (all.Count == 0) output.WriteLine("No cases.");
+                foreach (var c in all)
+                    output.WriteLine($"{c.Reference}  {c.Status,-12}  {(c.Severe ? "urgent" : "normal"),-6}  {(c.Queued && c.Status == CaseStatus.Open ? "queued (nobody on call)  " : "")}level {c.Level}  " +
+                        $"contact {c.ContactWay ?? "-"}  language {c.Language}  opened {c.CreatedAt:yyyy-MM-dd HH:mm}  {(c.HolderName is null ? "" : "held by " + c.HolderName)}");
                 return Task.FromResult(0);
             case "ack" when positional.Count == 2:
                 var result = cases.Acknowledge(positional[1], by, null);
@@ -49,6 +52,7 @@ public sealed class WarningsCommand(WarningsService warnings, Channels.Outbox.Ou
     public Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken ct)
     {
         if (args.FirstOrDefault() != "status") throw new UsageException("Unknown warnings command.");
+        if (warnings.Fanouts.Count() == 0) output.WriteLine("No push warnings.");
         foreach (var f in warnings.Fanouts.FindAll().OrderBy(f => f.CreatedAt))
         {
             // Sent messages leave the outbox: what this fan-out queued and is no longer there went out.

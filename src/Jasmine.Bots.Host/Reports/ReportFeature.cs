@@ -8,7 +8,7 @@ using Jasmine.Bots.Places;
 namespace Jasmine.Bots.Reports;
 
 /// <summary>The actions and parsers of <c>conversations/report.yaml</c>.</summary>
-public sealed class ReportFeature(IdentifierParser identifiers, Gazetteer gazetteer, MemberService members, ReportService reports) : IFlowFeature
+public sealed class ReportFeature(IdentifierParser identifiers, Gazetteer gazetteer, MemberService members, ReportService reports, FollowUp.CaseService cases) : IFlowFeature
 {
     public void Register(FlowRegistry r)
     {
@@ -200,7 +200,9 @@ public sealed class ReportFeature(IdentifierParser identifiers, Gazetteer gazett
             wantsContact ? (s.Get("contact_how") == "other-number" ? "tel:" + s.Get("contact_number") : "chat:" + ctx.Address) : null,
             wantsContact ? s.Get("contact_when") : null,
             s.Language));
-        ctx.Say(wantsContact ? "report.saved_contact" : "report.saved", new Dictionary<string, string> { ["reference"] = doc.Reference });
+        // The promise she reads is the one kept: with nobody on call, she is told when to expect contact and who to call meanwhile.
+        var saved = !wantsContact ? "report.saved" : cases.ByReport(doc.Id) is { Queued: true } ? "report.saved_contact_queued" : "report.saved_contact";
+        ctx.Say(saved, new Dictionary<string, string> { ["reference"] = doc.Reference });
         s.Reset();
         return "saved";
     }

@@ -22,6 +22,9 @@ public sealed record ReportView(
 
 public sealed record ProfileView(ProfileDoc Profile, IReadOnlyList<(string Hash, IdentifierKind Kind, string Shown)> Identifiers, string? Note, IReadOnlyList<ReportDoc> Reports);
 
+/// <summary>The review queue's filters: everything or only what is not reviewed, severe only, a département, a month received (yyyy-MM).</summary>
+public sealed record QueueFilter(bool All = false, bool SevereOnly = false, string? Departement = null, string? Month = null);
+
 /// <summary>What moderators do to reports and profiles. The rules of the bot (hashes, index, listeners) are kept exactly.</summary>
 public sealed class Moderation(
     JasmineStore store,
@@ -30,6 +33,8 @@ public sealed class Moderation(
     IdentifierParser parser,
     IEnumerable<IClassificationListener> listeners,
     IOptions<WarningsOptions> warnings,
+    ReviewStates states,
+    PartialSearch fragments,
     TimeProvider time)
 {
     private const string NotePurpose = "profile.note";
@@ -37,8 +42,22 @@ public sealed class Moderation(
     public static bool IsSevere(ReportDoc r) => r.Categories.Any(ReportCategories.SevereByDefault.Contains);
 
     /// <summary>Not yet reviewed: the severe ones first, then the oldest.</summary>
-    public IReadOnlyList<ReportDoc> Queue() =>
-        store.Reports.Find(r => !r.Reviewed).OrderByDescending(IsSevere).ThenBy(r => r.CreatedAt).ToList();
+    public IReadOnlyList<ReportDoc> Queue() => Queue(new QueueFilter());
+
+    /// <summary>The queue through the moderator's filters (not reviewed by default); severe first, then oldest.</summary>
+    public IReadOnlyList<ReportDoc> Queue(QueueFilter filter)
+    {
+        var found = filter.All ? store.Reports.FindAll() : store.Reports.Find(r => !r.Reviewed);
+        return found
+            .Where(r => !filter.SevereOnly || IsSevere(r))
+            .Where(r => filter.Departement is null || r.Departement == filter.Departement)
+            .Where(r => filter.Month is null || r.CreatedAt.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture) == filter.Month)
+            .OrderByDescending(IsSevere).ThenBy(r => r.CreatedAt).ToList();
+    }
+
+    public int ToReview() => store.Reports.Count(r => !r.Reviewed);
+
+    public string StateOf(ReportDoc r) => states.Of(r);
 
     public ReportDoc? Report(string reference) => reports.FindByReference(reference);
 
@@ -63,11 +82,10 @@ public sealed class Moderation(
         return found.Select(profiles.Find).OfType<ProfileDoc>().DistinctBy(p => p.Id).ToList();
     }
 
-    public void MarkReviewed(ReportDoc r)
-    {
-        r.Reviewed = true;
-        store.Reports.Update(r);
-    }
+    public void MarkReviewed(ReportDoc r, string by = "staff") => states.Set(r, ReviewStates.Reviewed, by);
+
+    /// <summary>A classification or a merge made from a report's page is its review: it leaves the queue with that state.</summary>
+    public void MarkDecided(ReportDoc r, string state, string by) => states.Set(r, state, by);
 
     /// <summary>How many members the push warning would reach, by the same rules as <see cref="WarningsService"/>.</summary>
     public int WarningReach(ProfileDoc profile)
@@ -134,6 +152,8 @@ public sealed class Moderation(
                 if (target.PublicNoteEnc is null) target.PublicNoteEnc = source.PublicNoteEnc;
                 store.Profiles.Delete(source.Id);
                 profiles.Update(target);
+                fragments.Forget(source.Id);
+                fragments.Reindex(target);
             });
         }
     }
@@ -170,6 +190,8 @@ public sealed class Moderation(
                 store.Profiles.Insert(created);
                 profiles.Update(created);
                 profiles.Update(profile);
+                fragments.Reindex(created);
+                fragments.Reindex(profile);
                 return created;
             });
         }

@@ -6,11 +6,21 @@ using Jasmine.Bots.Storage;
 
 namespace Jasmine.Bots.Staff;
 
-/// <summary>A published number. Under <see cref="Statistics.Threshold"/> it is shown as "&lt;5" and left out of charts: small counts can point at a person.</summary>
-public readonly record struct Cell(double? Value, string Format = "0")
+/// <summary>
+/// A published number. A count under <see cref="Statistics.Threshold"/> is shown as "&lt;5" and left out of charts: small
+/// counts can point at a person. A <paramref name="Measure"/> (a share, a median, a mean, a change) computed from too
+/// few is shown as "—", never "&lt;5", which would read as a time or a percentage.
+/// </summary>
+public readonly record struct Cell(double? Value, string Format = "0", bool Measure = false)
 {
+    public const string NotPublished = "—";
     public bool Suppressed => Value is null;
-    public override string ToString() => Value is { } v ? v.ToString(Format, CultureInfo.InvariantCulture) : "<" + Statistics.Threshold;
+    public override string ToString() => Value is { } v ? v.ToString(Format, CultureInfo.InvariantCulture) : Measure ? NotPublished : "<" + Statistics.Threshold;
+
+    /// <summary>For CSV: suppressed measures are empty (a number column stays numeric), with the reason in the note column.</summary>
+    public string CsvValue => Value is { } v ? v.ToString(Format, CultureInfo.InvariantCulture) : Measure ? "" : "<" + Statistics.Threshold;
+
+    public string CsvNote => !Suppressed ? "" : Measure ? "computed from fewer than 5 cases: not published" : "fewer than 5: not published";
 }
 
 public sealed record MonthStats(
@@ -55,9 +65,9 @@ public sealed class Statistics(JasmineStore store, CaseService cases, TimeProvid
                 Count(opened.Count),
                 Count(minutes.Count),
                 // A share of small numbers gives the small numbers away: both must clear the threshold.
-                new Cell(enough ? 100.0 * minutes.Count / opened.Count : null, "0"),
-                new Cell(enough ? Median(minutes) : null, "0"),
-                new Cell(enough ? minutes.Average() : null, "0")));
+                new Cell(enough ? 100.0 * minutes.Count / opened.Count : null, "0", Measure: true),
+                new Cell(enough ? Median(minutes) : null, "0", Measure: true),
+                new Cell(enough ? minutes.Average() : null, "0", Measure: true)));
         }
         var since = now.AddDays(-30);
         return new StatsReport(list, Count(store.Members.Count(mem => mem.LastSeenAt >= since)));
@@ -65,14 +75,14 @@ public sealed class Statistics(JasmineStore store, CaseService cases, TimeProvid
 
     public static Cell Count(long n) => new(n < Threshold ? null : n);
 
-    private static double Median(List<double> sorted) =>
+    public static double Median(List<double> sorted) =>
         sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 
     /// <summary>Long format (indicator, month, value), the same suppression as the page.</summary>
     public static string Csv(StatsReport report)
     {
-        var sb = new StringBuilder("indicator,month,value\n");
-        void Row(string indicator, string month, Cell cell) => sb.Append(indicator).Append(',').Append(month).Append(',').Append(cell).Append('\n');
+        var sb = new StringBuilder("indicator,month,value,note\n");
+        void Row(string indicator, string month, Cell cell) => sb.Append(indicator).Append(',').Append(month).Append(',').Append(cell.CsvValue).Append(',').Append(cell.CsvNote).Append('\n');
         foreach (var m in report.Months)
         {
             foreach (var (category, cell) in m.ReportsByCategory) Row("reports." + category, m.Month, cell);

@@ -131,7 +131,7 @@ public sealed class FollowUpTests : IDisposable
     }
 
     [Fact]
-    public async Task A_report_without_consent_or_without_severe_category_opens_no_case()
+    public async Task A_report_without_consent_opens_no_case()
     {
         var chat = _host.Chat("mild");
         await chat.Join(_host.NewInvite());

@@ -156,4 +156,84 @@ public sealed class StaffBrowserTests(BrowserFixture fixture) : IClassFixture<Br
         await page.GotoAsync(fixture.BaseUrl + "/staff/jobs");
         await Assertions.Expect(page.GetByText("Jasmine jobs").First).ToBeVisibleAsync();
     }
+
+    /// <summary>
+    /// The whole promise, as the issue tells it: a beating and a theft with SMS contact and nobody on call; the case is
+    /// first on the home page, follow-up staff see her number and her language, send a phrase in Romanian and close it;
+    /// a second member names the same number and the profile is flagged; partial search by the last 4 digits finds it;
+    /// the period report for a seeded year shows the change against the year before.
+    /// </summary>
+    [Fact]
+    public async Task A_non_severe_report_with_sms_contact_is_followed_up_in_her_language_and_the_repeat_is_found_by_partial_search()
+    {
+        var ioana = Host.Chat("walk-ioana");
+        await ioana.Join(Host.NewInvite(), "Română");
+        var reference = await Jasmine.Bots.Tests.FollowUp.ReportSteps.FileAsync(ioana, "0633221100", ["5", "7"], "sms:0698765400");
+        var doc = Host.Get<CaseService>().ByReference(reference)!;
+        Assert.False(doc.Severe);
+
+        var wanda = await fixture.SignInAsync("wanda", StaffRole.FollowUp);
+        var queued = wanda.Locator("#queued-cases");
+        await Assertions.Expect(queued).ToContainTextAsync(reference);
+        await queued.GetByRole(AriaRole.Link, new() { Name = reference }).ClickAsync();
+        await Assertions.Expect(wanda.Locator("#her-language")).ToHaveTextAsync("Română (ro)");
+        await wanda.GetByRole(AriaRole.Button, new() { Name = "Show", Exact = true }).ClickAsync();
+        await Assertions.Expect(wanda.Locator(".identifier")).ToHaveTextAsync("+33 6 98 76 54 00");
+        await wanda.GetByRole(AriaRole.Button, new() { Name = "I take this case" }).ClickAsync();
+        await wanda.GetByRole(AriaRole.Button, new() { Name = "Are you safe now?" }).ClickAsync();
+        await Assertions.Expect(wanda.GetByRole(AriaRole.Status)).ToContainTextAsync("Message queued for her");
+        await Assertions.Expect(wanda.Locator(".conversation")).ToContainTextAsync("Ești în siguranță acum?");
+        await Assertions.Expect(wanda.Locator(".conversation")).ToContainTextAsync("in Română (ro)");
+        await fixture.ShotAsync(wanda, "case-in-her-language");
+        await wanda.GetByLabel("Outcome").FillAsync("called back, referred to the CeGIDD");
+        await wanda.GetByRole(AriaRole.Button, new() { Name = "Close the case" }).ClickAsync();
+        await Assertions.Expect(wanda.GetByRole(AriaRole.Status)).ToContainTextAsync("Case closed");
+        Assert.Equal(CaseStatus.Closed, Host.Get<CaseService>().ByReference(reference)!.Status);
+
+        // She got the acknowledgement, then the phrase, in Romanian whatever the console's language.
+        var shown = new List<string>();
+        for (var i = 0; i < 200 && !shown.Any(t => t.Contains("Ești în siguranță acum?")); i++)
+        {
+            foreach (var notice in await ioana.Inbox())
+                foreach (var show in notice.Choices.Where(c => c.Label.Contains("Arată")))
+                    shown.AddRange((await ioana.Send(show.Value)).Select(r => r.Text));
+            await Task.Delay(50);
+        }
+        Assert.Contains(shown, t => t.Contains("Ești în siguranță acum?"));
+
+        var other = await StaffData.MemberAsync(Host, "walk-second");
+        var second = StaffData.Report(Host, "06 33 22 11 00", [ReportCategories.Harassment], reporterId: other);
+        Assert.Equal(doc.ReportId, Host.Get<Jasmine.Bots.Reports.ReportService>().FindByReference(reference)!.Id);
+
+        var mina = await fixture.SignInAsync("mina", StaffRole.Moderator);
+        await Assertions.Expect(mina.Locator("#flagged")).ToBeVisibleAsync();
+        await mina.Locator("header nav").GetByRole(AriaRole.Link, new() { Name = "Profiles" }).ClickAsync();
+        await mina.GetByText("Partial search (staff only)").ClickAsync();
+        await mina.GetByLabel("Kind").SelectOptionAsync(new SelectOptionValue { Label = "Last digits of a phone number" });
+        await mina.GetByLabel("Search for").FillAsync("1100");
+        await mina.GetByRole(AriaRole.Button, new() { Name = "Search by fragment" }).ClickAsync();
+        await mina.Locator("#found").GetByRole(AriaRole.Link, new() { Name = second.ProfileId[..8] }).ClickAsync();
+        await Assertions.Expect(mina.Locator("#repeat-flag")).ToHaveTextAsync("reported by 2 members in 30 days");
+        await fixture.ShotAsync(mina, "profile-flagged");
+        Assert.Contains(Host.Get<AuditLog>().Latest(50), e => e.Who == "mina" && e.Action == "profile.partial-search" && e.Object == "phone");
+
+        // A seeded year, far from the other tests' counters: 2019 against 2018.
+        var store = Host.Get<JasmineStore>();
+        for (var m = 1; m <= 12; m++)
+        {
+            store.Increment($"reports:2018-{m:00}:{ReportCategories.Timewaster}", 5);
+            store.Increment($"reports:2019-{m:00}:{ReportCategories.Timewaster}", 6);
+        }
+        await mina.Locator("header nav").GetByRole(AriaRole.Link, new() { Name = "Statistics" }).ClickAsync();
+        await mina.GetByRole(AriaRole.Link, new() { Name = "Period report" }).ClickAsync();
+        await mina.GetByLabel("From month").FillAsync("2019-01");
+        await mina.GetByLabel("To month").FillAsync("2019-12");
+        await mina.GetByRole(AriaRole.Button, new() { Name = "Show", Exact = true }).ClickAsync();
+        var row = mina.Locator("tr[data-indicator='reports.timewaster']");
+        await Assertions.Expect(row).ToContainTextAsync("72");
+        await Assertions.Expect(row).ToContainTextAsync("60");
+        await Assertions.Expect(row).ToContainTextAsync("+20 %");
+        await mina.WaitForFunctionAsync("() => window.Chart && Chart.getChart(document.getElementById('period-chart')) !== undefined");
+        await fixture.ShotAsync(mina, "period-report");
+    }
 }

@@ -9,10 +9,13 @@ public sealed class StatsModel(Statistics statistics, StaffUi ui) : StaffPage
 {
     public StatsReport? Report { get; private set; }
     public string ChartJson { get; private set; } = "{}";
+    /// <summary>Nothing to draw: every cell is under the threshold. The page says so instead of showing a blank frame.</summary>
+    public bool ChartEmpty { get; private set; }
 
     public void OnGet()
     {
         Report = statistics.Build();
+        ChartEmpty = Report.Months.All(m => m.ReportsByCategory.Values.All(c => c.Suppressed));
         // Suppressed cells are null: Chart.js leaves them out rather than drawing a guess.
         ChartJson = JsonSerializer.Serialize(new
         {
