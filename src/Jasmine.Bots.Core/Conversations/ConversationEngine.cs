@@ -225,7 +225,7 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         switch (picked?.Value)
         {
             case "keep":
-                state.Draft = state.Frame();
+                state.Keep(state.Frame());
                 state.Reset();
                 ctx.Say("draft.kept");
                 StartPending(ctx, host, pending, argument);
@@ -297,7 +297,7 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         if (ending?.Parks == true)
         {
             // After WIPE nothing new may appear on her screen: the report waits, offered back from the menu.
-            ctx.State.Draft = ctx.State.Stack[^1];
+            ctx.State.Keep(ctx.State.Stack[^1]);
             ctx.State.Stack.RemoveAt(ctx.State.Stack.Count - 1);
             return;
         }
@@ -667,9 +667,8 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
         if (target == "@draft")
         {
             // Back to the draft she kept for later.
-            if (ctx.State.Draft is { } draft)
+            if (ctx.State.TakeDraft() is { } draft)
             {
-                ctx.State.Draft = null;
                 ctx.State.Restore(draft);
                 Migrate(ctx, host);
                 if (Current(ctx.State) is { Ask: not null } waiting) Remind(ctx, host, waiting);

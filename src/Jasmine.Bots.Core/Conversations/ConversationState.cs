@@ -16,8 +16,29 @@ public sealed class ConversationState
     public int FlowVersion { get; set; }
     /// <summary>Flows interrupted by another one (HELP, a number to screen, Show on a warning…), most recent last.</summary>
     public List<FlowFrame> Stack { get; set; } = [];
-    /// <summary>A flow she chose to keep for later (MENU or CANCEL in the middle of a report → "keep it").</summary>
-    public FlowFrame? Draft { get; set; }
+    /// <summary>Flows she kept for later (MENU or CANCEL in the middle of a report → "keep it"; a report WIPE set aside), most recent last.</summary>
+    public List<FlowFrame> Drafts { get; set; } = [];
+
+    /// <summary>The draft the menu offers back: the most recent one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public FlowFrame? Draft => Drafts.Count > 0 ? Drafts[^1] : null;
+
+    /// <summary>Keeps a flow for later; the same flow kept again replaces its older copy, and at most three are kept.</summary>
+    public void Keep(FlowFrame frame)
+    {
+        Drafts.RemoveAll(d => d.Flow == frame.Flow);
+        Drafts.Add(frame);
+        if (Drafts.Count > 3) Drafts.RemoveAt(0);
+    }
+
+    /// <summary>Takes the most recent draft back out.</summary>
+    public FlowFrame? TakeDraft()
+    {
+        if (Drafts.Count == 0) return null;
+        var draft = Drafts[^1];
+        Drafts.RemoveAt(Drafts.Count - 1);
+        return draft;
+    }
 
     public bool InFlow => Flow is not null;
 
@@ -47,7 +68,7 @@ public sealed class ConversationState
     {
         Reset();
         Stack.Clear();
-        Draft = null;
+        Drafts.Clear();
     }
 
     /// <summary>The current flow as a frame to put aside.</summary>
@@ -72,7 +93,7 @@ public sealed class ConversationState
         var found = false;
         if (Flow == flow) { Reset(); found = true; }
         found |= Stack.RemoveAll(f => f.Flow == flow) > 0;
-        if (Draft?.Flow == flow) { Draft = null; found = true; }
+        found |= Drafts.RemoveAll(f => f.Flow == flow) > 0;
         return found;
     }
 }

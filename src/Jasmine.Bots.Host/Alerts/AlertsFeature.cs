@@ -64,8 +64,11 @@ public sealed class AlertsFeature(Notifier notifier, WarningsService warnings, C
     internal static bool AwaitChoice(ConversationState state, Reply reply)
     {
         if (reply.Choices.Count == 0) return false;
+        // What she was doing (her report) waits underneath and comes back once the notice's choice is made.
+        if (state.InFlow && state.Flow != "notice") state.Stack.Add(state.Frame());
         state.Reset();
         state.Flow = "notice";
+        state.FlowVersion = 1;
         state.Step = "pick";
         state.SetAll("notice_values", reply.Choices.Select(c => c.Value));
         state.SetAll("notice_labels", reply.Choices.Select(c => c.Label));

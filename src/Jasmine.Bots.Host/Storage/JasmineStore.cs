@@ -58,24 +58,33 @@ public sealed class JasmineStore : IDisposable
     /// </summary>
     public T InTransaction<T>(Func<T> work)
     {
-        if (!_db.BeginTrans()) return work();
-        _depth++;
-        try
+        if (_depth > 0) return work();
+        // One explicit transaction at a time. LiteDB keeps a collection's write lock until the commit, so two
+        // transactions that write the same collections in a different order (a turn, a join, a job) would wait on
+        // each other until LiteDB's one-minute timeout; LiteDB writes one at a time anyway.
+        lock (_writer)
         {
-            var result = work();
-            _db.Commit();
-            _depth--;
-            RunAfterCommit();
-            return result;
-        }
-        catch
-        {
-            _depth--;
-            _afterCommit?.Clear();
-            _db.Rollback();
-            throw;
+            if (!_db.BeginTrans()) return work();
+            _depth++;
+            try
+            {
+                var result = work();
+                _db.Commit();
+                _depth--;
+                RunAfterCommit();
+                return result;
+            }
+            catch
+            {
+                _depth--;
+                _afterCommit?.Clear();
+                _db.Rollback();
+                throw;
+            }
         }
     }
+
+    private readonly Lock _writer = new();
 
     [ThreadStatic] private static List<Action>? _afterCommit;
     [ThreadStatic] private static int _depth;
