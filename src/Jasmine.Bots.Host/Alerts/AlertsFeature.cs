@@ -50,6 +50,9 @@ public sealed class AlertsFeature(Notifier notifier, WarningsService warnings, C
         if (replies.Count == 0) { ctx.Say("notice.none"); return "none"; }
         var choices = replies.SelectMany(r => r.Choices).DistinctBy(c => c.Value).ToList();
         foreach (var reply in replies) ctx.Add(reply with { Choices = [] });
+        // Shown in the middle of something else (her report): with nothing to answer but "wipe" (WIPE works any time),
+        // she goes straight back to her question rather than waiting on a choice.
+        if (ctx.State.Stack.Count > 0 && choices.All(c => c.Value == "wipe")) return "shown";
         if (choices.Count == 0) return "shown";
         // The flow's next step asks with these choices (the texts and the question go out as one message).
         ctx.State.SetAll("notice_values", choices.Select(c => c.Value));
@@ -112,11 +115,13 @@ public sealed class AlertsFeature(Notifier notifier, WarningsService warnings, C
 }
 
 /// <summary>"1" right after a discreet message means "Show" (SMS and Signal have no button), whatever flow she is in.</summary>
-public sealed class ShowByNumber(Notifier notifier) : ITurnInterceptor
+public sealed class ShowByNumber(Notifier notifier, FlowSet flows) : ITurnInterceptor
 {
     public IReadOnlyList<Reply>? TryHandle(string urn, Inbound input, ConversationState state)
     {
         if (TextFolding.Fold(input.Text) != "1" || !notifier.HasPendingSince(urn, state.UpdatedAt.UtcDateTime)) return null;
+        // In the middle of a draft (her report), "1" is her answer to its question; SHOW still opens the warning.
+        if (state.Flow is { } flow && flows.Flows.TryGetValue(flow, out var definition) && definition.Draft) return null;
         var replies = notifier.Reveal(urn, null);
         if (replies.Count == 0) return null;
         var choices = replies.SelectMany(r => r.Choices).DistinctBy(c => c.Value).ToList();

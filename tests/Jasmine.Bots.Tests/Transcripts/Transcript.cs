@@ -13,6 +13,7 @@ namespace Jasmine.Bots.Tests.Transcripts;
 /// &lt; Choisis ta langue   must appear in the replies to the message above, in this order (whitespace-normalised)
 /// &lt;! Recapitulatif     must not appear in those replies
 /// ! restart             the host is disposed and a new one started on the same data directory
+/// ! warn                a push warning arrives, as the fan-out sends one (discreet: the neutral line and Show)
 /// ! wait 2h             the host's clock moves forward (ms, s, m, h, d)
 /// = reports 1           number of reports in the store
 /// = state report/when   where her conversation stands ("= state none": in no flow)
@@ -49,6 +50,7 @@ public sealed record Transcript(string Name, string Title, IReadOnlyDictionary<s
                 switch (verb)
                 {
                     case "restart": lines.Add(new TranscriptLine.Restart(number)); break;
+                    case "warn": lines.Add(new TranscriptLine.Warn(number)); break;
                     case "wait": lines.Add(new TranscriptLine.Wait(number, Duration(rest, name, number))); break;
                     case "setting" when !lines.OfType<TranscriptLine.Send>().Any() && rest.IndexOf('=') > 0:
                         settings[rest[..rest.IndexOf('=')].Trim()] = rest[(rest.IndexOf('=') + 1)..].Trim();
@@ -105,6 +107,8 @@ public abstract record TranscriptLine(int Number)
     public sealed record Expect(int Number, string Text) : TranscriptLine(Number);
     public sealed record Absent(int Number, string Text) : TranscriptLine(Number);
     public sealed record Restart(int Number) : TranscriptLine(Number);
+    /// <summary>A push warning arrives (what her phone shows of it becomes "the replies" for the lines below).</summary>
+    public sealed record Warn(int Number) : TranscriptLine(Number);
     public sealed record Wait(int Number, TimeSpan By) : TranscriptLine(Number);
     public sealed record ReportCount(int Number, int Count) : TranscriptLine(Number);
     /// <summary>"flow/step", "flow" alone, or null for no flow.</summary>

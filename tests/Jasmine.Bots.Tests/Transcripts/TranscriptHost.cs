@@ -142,6 +142,36 @@ public sealed class TranscriptHost : IDisposable, IAsyncDisposable
         return (response.StatusCode, body?.Replies ?? []);
     }
 
+    /// <summary>
+    /// A push warning reaches her, through the notifier the fan-out uses (discreet: the neutral line and Show), and
+    /// what her phone shows of it is returned.
+    /// </summary>
+    public async Task<IReadOnlyList<TryReply>> WarnAsync(string from)
+    {
+        var urn = UrnOf(from);
+        var member = Get<MemberService>().FindByAddress(urn) ?? throw new InvalidOperationException("! warn needs a member");
+        var telegramBefore = _telegram?.MessagesTo(ChatId(from)).Count ?? 0;
+        var smsBefore = _twilio?.Messages.Count(m => m.To == PhoneOf(from)) ?? 0;
+        Get<Jasmine.Bots.Alerts.Notifier>().Notify(member, urn, _ => new Reply("Alert: +33 6 11 22 33 44 was just classified VERY DANGEROUS."), "transcript-warn:" + Guid.NewGuid().ToString("N"));
+        await WaitUntilSentAsync();
+        IReadOnlyList<TryReply> got = Channel switch
+        {
+            TranscriptChannel.Telegram => _telegram!.MessagesTo(ChatId(from)).Skip(telegramBefore).Where(m => m.Text is not null)
+                .Select(m => new TryReply(TelegramText(m.Text!), m.Buttons.Select(b => new TryChoice(b.Label, b.Data)).ToList())).ToList(),
+            TranscriptChannel.Sms => _twilio!.Messages.Where(m => m.To == PhoneOf(from)).Skip(smsBefore).Select(m => SmsReply(m.Body)).ToList(),
+            _ => await DrainTry(from),
+        };
+        if (got.Count > 0) _last[from] = got;
+        return got;
+    }
+
+    private async Task<IReadOnlyList<TryReply>> DrainTry(string from)
+    {
+        using var request = TryCookie.Request(App.Services, HttpMethod.Get, "/try/messages", from);
+        using var response = await Http.SendAsync(request);
+        return (await response.Content.ReadFromJsonAsync<TryResponse>())?.Replies ?? [];
+    }
+
     private static long ChatId(string from) => 100_000_000 + (uint)StableHash(from) % 800_000_000;
 
     private static string PhoneOf(string from) => "+33612" + ((uint)StableHash(from) % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);

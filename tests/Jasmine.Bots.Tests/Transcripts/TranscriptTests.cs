@@ -87,6 +87,17 @@ public sealed class TranscriptTests(ITestOutputHelper output)
                 case TranscriptLine.Absent absent:
                     if (!Recording && replies.Contains(Normalise(absent.Text), StringComparison.Ordinal)) Fail(line, $"did not expect '{absent.Text}' in the replies");
                     break;
+                case TranscriptLine.Warn:
+                    host.Start();
+                    var warned = await host.WarnAsync(from);
+                    log.AppendLine("! warn");
+                    foreach (var reply in warned) log.AppendLine("< " + Render(reply).Replace("\n", "\n  "));
+                    output.WriteLine("! warn");
+                    foreach (var reply in warned) output.WriteLine("< " + Render(reply).Replace("\n", "\n  "));
+                    if (warned.Count == 0) Fail(line, "the warning did not arrive");
+                    replies = Normalise(string.Join(" | ", warned.Select(Render)));
+                    cursor = 0;
+                    break;
                 case TranscriptLine.Restart:
                     log.AppendLine("! restart");
                     host.Restart();
