@@ -34,22 +34,9 @@ public sealed class AndroidGatewaySmsProvider(HttpClient http, IOptions<AndroidG
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.Username}:{o.Password}")));
         request.Content = JsonContent.Create(new SendRequest(messageId, new TextMessage(body), [toE164], o.SimNumber, o.TtlSeconds, true), SendJson.Default.SendRequest);
 
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            // The phone is off, out of Wi-Fi, or the server is down: wait. The message may carry the URL, never logged.
-            logger.LogWarning("Android SMS gateway unreachable ({Error}); will retry later", e.HttpRequestError);
-            return new SmsSendResult(SmsSendStatus.RetryLater);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            logger.LogWarning("Android SMS gateway did not answer within {Timeout}; will retry later", http.Timeout);
-            return new SmsSendResult(SmsSendStatus.RetryLater);
-        }
+        // The phone is off, out of Wi-Fi, or the server is down: wait.
+        var response = await SmsHttp.SendAsync(http, request, logger, "Android SMS gateway", ct);
+        if (response is null) return new SmsSendResult(SmsSendStatus.RetryLater);
 
         using (response)
         {

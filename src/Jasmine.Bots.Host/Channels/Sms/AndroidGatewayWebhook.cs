@@ -1,3 +1,4 @@
+using Jasmine.Bots.Channels.Http;
 using System.Buffers;
 using System.Text.Json;
 using Jasmine.Bots.Channels.Outbox;
@@ -36,25 +37,22 @@ public static class AndroidGatewayWebhook
     {
         var o = options.Value;
         var request = context.Request;
-        if (request.ContentLength > o.MaxWebhookBytes)
-        {
-            logger.LogWarning("Android gateway webhook refused: body of {Bytes} bytes is over the limit", request.ContentLength);
-            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
-        }
-        byte[]? body;
+        byte[] body;
         try
         {
-            body = await ReadAtMostAsync(request.Body, o.MaxWebhookBytes, ct);
+            // The same bounded read as every inbound endpoint: Content-Length first, then a count of what arrives.
+            var read = await BoundedBody.ReadBytesAsync(request, o.MaxWebhookBytes, ct);
+            if (read.Status != BodyStatus.Ok)
+            {
+                logger.LogWarning("Android gateway webhook refused: body over the {Limit}-byte limit", o.MaxWebhookBytes);
+                return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+            }
+            body = read.Value!;
         }
-        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or OperationCanceledException && !ct.IsCancellationRequested)
         {
             logger.LogInformation("Android gateway webhook: the body could not be read ({ExceptionType})", e.GetType().Name);
             return Results.StatusCode(StatusCodes.Status400BadRequest);
-        }
-        if (body is null)
-        {
-            logger.LogWarning("Android gateway webhook refused: body over the {Limit}-byte limit", o.MaxWebhookBytes);
-            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
         var verdict = AndroidGatewaySignature.Check(o.SigningKey!, body, request.Headers[AndroidGatewaySignature.TimestampHeader].ToString(),
@@ -114,27 +112,6 @@ public static class AndroidGatewayWebhook
         }
         await inbound.HandleAsync(LedgerChannel, e.Id, urn, Inbound.FromText(e.Message ?? ""), ct);
         return Results.Ok();
-    }
-
-    /// <summary>The whole body if it is at most <paramref name="limit"/> bytes, else null (and no more is read).</summary>
-    internal static async Task<byte[]?> ReadAtMostAsync(Stream stream, int limit, CancellationToken ct)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(limit + 1, 16 * 1024));
-        try
-        {
-            using var collected = new MemoryStream();
-            while (true)
-            {
-                var n = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, limit + 1 - (int)collected.Length)), ct);
-                if (n == 0) return collected.ToArray();
-                collected.Write(buffer, 0, n);
-                if (collected.Length > limit) return null;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 }
 

@@ -47,3 +47,26 @@ public enum SmsSendStatus
 /// <param name="ProviderId">The gateway's message id (Twilio's <c>SM…</c> sid) when sent.</param>
 /// <param name="ErrorCode">The gateway's error code when it gave one.</param>
 public sealed record SmsSendResult(SmsSendStatus Status, string? ProviderId = null, TimeSpan? RetryAfter = null, int? ErrorCode = null);
+
+/// <summary>What both gateways do around one HTTP call: a network failure or a time-out means "retry later".</summary>
+internal static class SmsHttp
+{
+    /// <returns>The response, or null when the gateway could not be reached in time (logged by kind only: exception messages can carry the URI).</returns>
+    public static async Task<HttpResponseMessage?> SendAsync(HttpClient http, HttpRequestMessage request, ILogger logger, string gateway, CancellationToken ct)
+    {
+        try
+        {
+            return await http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            logger.LogWarning("{Gateway} unreachable ({Error}); will retry later", gateway, e.HttpRequestError);
+            return null;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("{Gateway} did not answer within {Timeout}; will retry later", gateway, http.Timeout);
+            return null;
+        }
+    }
+}

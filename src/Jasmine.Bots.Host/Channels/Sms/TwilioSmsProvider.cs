@@ -51,22 +51,9 @@ public sealed class TwilioSmsProvider(HttpClient http, IOptions<TwilioOptions> o
             new("Body", body),
         ]);
 
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, ct);
-        }
-        catch (HttpRequestException e)
-        {
-            // The exception message can carry the request URI (account sid) but never the form; log its kind only.
-            logger.LogWarning("Twilio unreachable ({Error}); will retry later", e.HttpRequestError);
-            return new SmsSendResult(SmsSendStatus.RetryLater);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            logger.LogWarning("Twilio did not answer within {Timeout}; will retry later", http.Timeout);
-            return new SmsSendResult(SmsSendStatus.RetryLater);
-        }
+        // A network failure or a time-out: wait, and never log the URI (it carries the account sid).
+        var response = await SmsHttp.SendAsync(http, request, logger, "Twilio", ct);
+        if (response is null) return new SmsSendResult(SmsSendStatus.RetryLater);
 
         using (response)
         {
