@@ -429,7 +429,8 @@ public sealed class ConversationEngine(FlowSet flows, Locales locales, EngineOpt
     /// <summary>"I want to report a guy", "je veux signaler": a flow's word inside a sentence, where no free text is expected.</summary>
     private GlobalWord? MatchIntent(string text)
     {
-        if (text.Length is 0 or > 200) return null;
+        // A number, a plate or an e-mail is something to screen, not a sentence asking for a flow.
+        if (text.Length is 0 or > 200 || text.Count(char.IsDigit) >= 4 || text.Contains('@')) return null;
         var folded = " " + string.Join(' ', TextFolding.Fold(text).Split(WordBreaks, StringSplitOptions.RemoveEmptyEntries)) + " ";
         foreach (var word in flows.Globals.Globals.Where(g => g.Intent && g.Argument is null))
             foreach (var locale in new[] { locales[Locales.BaseLanguage] }.Concat(locales.All))

@@ -28,9 +28,13 @@ public sealed class LocaleTexts(string language, string nativeName, FrozenDictio
 
     public string Get(string key) => texts.TryGetValue(key, out var text) ? text : throw new KeyNotFoundException($"Missing text '{key}' in locale '{Language}'.");
 
-    /// <summary>Keyword lists are texts whose alternatives are separated by '|', compared folded.</summary>
-    public IEnumerable<string> Keywords(string key) =>
-        texts.TryGetValue(key, out var list) ? list.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(TextFolding.Fold) : [];
+    /// <summary>Keyword lists are texts whose alternatives are separated by '|', compared folded (folded once, then kept: every turn reads them).</summary>
+    public IReadOnlyList<string> Keywords(string key) =>
+        _keywords.GetOrAdd(key, k => texts.TryGetValue(k, out var list)
+            ? list.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(TextFolding.Fold).ToArray()
+            : []);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> _keywords = new(StringComparer.Ordinal);
 }
 
 /// <summary>All languages of the service. French is the base: every other file must have exactly its keys.</summary>
