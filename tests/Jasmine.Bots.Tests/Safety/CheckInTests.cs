@@ -13,19 +13,23 @@ namespace Jasmine.Bots.Tests.Safety;
 public sealed class CheckInTests : IDisposable
 {
     private readonly TranscriptClock _clock = new(new DateTimeOffset(2026, 6, 10, 18, 0, 0, TimeSpan.Zero));
-    private readonly JasmineFactory _host;
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "jasmine-tests", "checkin-" + Guid.NewGuid().ToString("N"));
+    private JasmineFactory _host;
 
-    public CheckInTests()
+    public CheckInTests() => _host = NewHost();
+
+    private JasmineFactory NewHost() => new(new()
     {
-        _host = new JasmineFactory(new()
-        {
-            ["Jasmine:FollowUp:Rota:0"] = "try:staff-ana",
-            // The job looks at the (test) clock every second instead of every minute.
-            ["Jasmine:CheckIn:Poll"] = "00:00:01",
-        }, services: s => s.AddSingleton<TimeProvider>(_clock));
-    }
+        ["Jasmine:FollowUp:Rota:0"] = "try:staff-ana",
+        // The job looks at the (test) clock every second instead of every minute.
+        ["Jasmine:CheckIn:Poll"] = "00:00:01",
+    }, _data, services: s => s.AddSingleton<TimeProvider>(_clock));
 
-    public void Dispose() => _host.Dispose();
+    public void Dispose()
+    {
+        _host.Dispose();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
 
     private async Task<Chat> Member(string name)
     {
@@ -130,5 +134,26 @@ public sealed class CheckInTests : IDisposable
         _clock.Advance(TimeSpan.FromHours(2));
         _host.Services.GetRequiredService<RetentionJob>().Run();
         Assert.Equal(0, store.Count());
+    }
+
+    [Fact]
+    public async Task A_check_in_survives_a_restart_and_a_numbered_answer_closes_it()
+    {
+        var her = await Member("nina");
+        await her.Send("CHECKIN 1h30");
+        await her.Tap("Skip");
+        await her.Tap("Skip");
+        await her.Tap("Skip");
+        her.Expect("Noted");
+        // The host stops before the time: the in-memory job queue is gone, the store is not.
+        _host.Dispose();
+        _host = NewHost();
+        her = _host.Chat("nina");
+        _clock.Advance(TimeSpan.FromMinutes(90));
+        Assert.Single(await her.WaitForInbox(10_000));
+        await her.Send("1");
+        her.Expect("Thanks, noted");
+        _clock.Advance(TimeSpan.FromMinutes(16));
+        await NothingFor(_host.Chat("staff-ana"));
     }
 }
