@@ -71,7 +71,36 @@ public sealed class WarningsService(
             var fanout = Start(profile);
             output.WriteLine($"Push warning {fanout.Id[..8]} queued for members of {(profile.Departement is null ? "all of France" : "département " + profile.Departement)}.");
         }
+        if (profile.Classification is Classification.VeryDangerous or Classification.Risky && profile.Classification != previous)
+        {
+            var told = ClassificationToWatchers(profile);
+            if (told > 0) output.WriteLine($"{told} member(s) watching this profile told of its classification.");
+        }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Those who asked to watch one of its identifiers hear of a new classification, discreetly like every proactive
+    /// message; a very dangerous one that the push warning will already bring her is not said twice.
+    /// </summary>
+    private int ClassificationToWatchers(ProfileDoc profile)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var key = profile.Classification == Classification.VeryDangerous ? "watch.classified_very_dangerous" : "watch.classified_risky";
+        var told = 0;
+        foreach (var id in profile.Identifiers)
+        {
+            foreach (var watch in Watches.Find(w => w.IdentifierHash == id.Hash && w.ExpiresAt > now).ToList())
+            {
+                if (members.Find(watch.MemberId) is not { Status: MemberStatus.Active } member) continue;
+                if (profile.Classification == Classification.VeryDangerous && Concerned(member, profile.Departement) is not null) continue;
+                if (notifier.AddressOf(member.Id) is not { } urn) continue;
+                var shown = identifiers.Display(profiles.Reveal(id));
+                if (notifier.Notify(member, urn, texts => new Reply(Locales.Format(texts.Get(key), new Dictionary<string, string> { ["identifier"] = shown })),
+                        $"watch:{watch.Id}:classified:{profile.Classification}")) told++;
+            }
+        }
+        return told;
     }
 
     public FanoutDoc Start(ProfileDoc profile)
