@@ -58,6 +58,7 @@ public sealed class WarningsService(
     Notifier notifier,
     IOptions<WarningsOptions> options,
     TimeProvider time,
+    AlertAreas areas,
     ILogger<WarningsService> logger) : IClassificationListener, IReportListener, IRecoverable
 {
     public ILiteCollection<FanoutDoc> Fanouts => store.Database.GetCollection<FanoutDoc>("fanouts");
@@ -146,7 +147,7 @@ public sealed class WarningsService(
             fanout.Considered++;
             if (Concerned(member, fanout.Departement) is not { } urn) continue;
             // Only SMS has a daily budget, so only there does the order matter: the worst first, her own area first.
-            var priority = Channels.Outbox.OutboxStore.ProactivePriority(severity, fanout.Departement is not null && member.Departement == fanout.Departement, member.Departement);
+            var priority = Channels.Outbox.OutboxStore.ProactivePriority(severity, fanout.Departement is not null && (member.Departement == fanout.Departement || areas.Current(member.Id).Contains(fanout.Departement)), member.Departement);
             var sent = notifier.Notify(member, urn, texts => WarningText(texts, shown, profile), $"fanout:{fanout.Id}:{member.Id}", origin, priority);
             if (sent) fanout.Queued++;
         }
@@ -174,7 +175,7 @@ public sealed class WarningsService(
     private string? Concerned(MemberDoc member, string? departement)
     {
         if (member.Status != MemberStatus.Active || member.Warnings == WarningScope.None) return null;
-        var sameArea = departement is null || member.Departement == departement;
+        var sameArea = departement is null || member.Departement == departement || areas.Current(member.Id).Contains(departement);
         if (member.Warnings == WarningScope.Departement && !sameArea) return null;
         var urn = notifier.AddressOf(member.Id);
         if (urn is null) return null;

@@ -22,6 +22,8 @@ public static class SafetyExtensions
             store.RetentionTasks.Add(now => checkins.DeleteClosedBefore(now - keep));
             return checkins;
         });
+        // Where she works this week: read by the push-warning rule (Alerts/WarningsService), set in settings.
+        builder.Services.AddSingleton<Alerts.AlertAreas>();
         builder.Services.AddSingleton<CheckInService>();
         builder.Services.AddSingleton<IRecoverable>(sp => sp.GetRequiredService<CheckInService>());
         builder.Services.AddSingleton<IFlowFeature, CheckInFeature>();
