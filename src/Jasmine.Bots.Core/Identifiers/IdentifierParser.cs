@@ -161,6 +161,12 @@ public sealed partial class IdentifierParser
             foreach (var region in FrenchOverseasRegions)
                 if (TryParseValid(withoutScheme, region) is { } overseas)
                     return overseas;
+        // libphonenumber's metadata lags new ranges ("07 12 34 56 78" was "not a number" while operators hand them
+        // out): a national number of the right length is screened as typed, in E.164. A French one has exactly
+        // ten digits, a leading 0 and no second 0, so that order numbers and dates are not read as phones.
+        if (Phones.IsPossibleNumber(parsed) && digits.All(char.IsAsciiDigit) && digits.StartsWith('0')
+            && (!_tryFrenchOverseas || (digits.Length == 10 && digits[1] != '0')))
+            return Phones.Format(parsed, PhoneNumberFormat.E164);
         return null;
     }
 

@@ -8,7 +8,7 @@ using Jasmine.Bots.Members;
 namespace Jasmine.Bots.Alerts;
 
 /// <summary>Flow actions for discreet notices, the watchlist, replies to the team, and her alert settings.</summary>
-public sealed class AlertsFeature(Notifier notifier, WarningsService warnings, CaseService cases, MemberService members) : IFlowFeature
+public sealed class AlertsFeature(Notifier notifier, WarningsService warnings, CaseService cases, MemberService members, AlertAreas areas) : IFlowFeature
 {
     public void Register(FlowRegistry r)
     {
@@ -31,12 +31,15 @@ public sealed class AlertsFeature(Notifier notifier, WarningsService warnings, C
             ctx.Say("relay.sent");
             return "ok";
         });
-        r.Action("settings.warnings", ctx => Update(ctx, m => m.Warnings = ctx.Answer.FirstOrDefault() switch
+        r.Action("settings.warnings", ctx => ctx.Answer.FirstOrDefault() == "areas" ? "areas" : Update(ctx, m => m.Warnings = ctx.Answer.FirstOrDefault() switch
         {
             "france" => WarningScope.France,
             "none" => WarningScope.None,
             _ => WarningScope.Departement,
-        }));
+        }), "areas", "none", "ok");
+        r.Action("settings.areas", SetAreas, "here", "none", "ok");
+        r.Action("settings.areas-here", SetHere, "none", "ok");
+        r.Parser("alert-areas", ParseAreas);
         r.Action("settings.mode", ctx => Update(ctx, m => m.Discreet = ctx.Answer.FirstOrDefault() != "direct"));
         r.Action("settings.quiet", ctx => Update(ctx, m => m.QuietNights = ctx.Answer.FirstOrDefault() == "night"));
         r.Action("settings.describe", Describe);
@@ -99,6 +102,34 @@ public sealed class AlertsFeature(Notifier notifier, WarningsService warnings, C
         return "ok";
     }
 
+    /// <summary>"13 06", "13, 06 et 83", "2A": up to three départements.</summary>
+    private static ParseResult ParseAreas(TurnContext ctx)
+    {
+        var found = System.Text.RegularExpressions.Regex.Split(ctx.Input.Text, @"[^\p{L}\p{N}]+")
+            .Where(t => t.Length > 0).Select(Departements.Parse).OfType<string>().Distinct().ToList();
+        return found.Count is > 0 and <= AlertAreas.Max ? ParseResult.Success(found) : ParseResult.Fail("settings.areas_invalid");
+    }
+
+    private string SetAreas(TurnContext ctx)
+    {
+        if (ctx.MemberId is not { } id) return "none";
+        switch (ctx.Answer.FirstOrDefault())
+        {
+            case "here": return "here";
+            case "clear": areas.Clear(id); break;
+            default: areas.SetAreas(id, ctx.Answer); break;
+        }
+        // Areas add to her own département: they mean something only with alerts by area.
+        return Update(ctx, m => { if (m.Warnings == WarningScope.None) m.Warnings = WarningScope.Departement; });
+    }
+
+    private string SetHere(TurnContext ctx)
+    {
+        if (ctx.MemberId is not { } id || ctx.Answer.FirstOrDefault() is not { } departement) return "none";
+        areas.SetHere(id, departement);
+        return Update(ctx, m => { if (m.Warnings == WarningScope.None) m.Warnings = WarningScope.Departement; });
+    }
+
     /// <summary>Says which mode and which warnings she has, and how to change them (the join flow ends with it).</summary>
     private string Describe(TurnContext ctx)
     {
@@ -110,6 +141,12 @@ public sealed class AlertsFeature(Notifier notifier, WarningsService warnings, C
             WarningScope.None => "settings.now_warnings_none",
             _ => "settings.now_warnings_departement",
         }, new Dictionary<string, string> { ["departement"] = member.Departement ?? "?" });
+        if (member.Warnings == WarningScope.Departement && areas.Find(member.Id) is { } chosen)
+        {
+            if (chosen.Areas.Count > 0) ctx.Say("settings.now_areas", new Dictionary<string, string> { ["areas"] = string.Join(", ", chosen.Areas) });
+            if (chosen.Here is { } here && chosen.HereUntil > ctx.Now.UtcDateTime)
+                ctx.Say("settings.now_here", new Dictionary<string, string> { ["departement"] = here, ["until"] = chosen.HereUntil.Value.ToString("d MMMM", ctx.Texts.Culture) });
+        }
         return "ok";
     }
 }

@@ -58,6 +58,7 @@ public sealed class WarningsService(
     Notifier notifier,
     IOptions<WarningsOptions> options,
     TimeProvider time,
+    AlertAreas areas,
     ILogger<WarningsService> logger) : IClassificationListener, IReportListener, IRecoverable
 {
     public ILiteCollection<FanoutDoc> Fanouts => store.Database.GetCollection<FanoutDoc>("fanouts");
@@ -71,7 +72,36 @@ public sealed class WarningsService(
             var fanout = Start(profile);
             output.WriteLine($"Push warning {fanout.Id[..8]} queued for members of {(profile.Departement is null ? "all of France" : "département " + profile.Departement)}.");
         }
+        if (profile.Classification is Classification.VeryDangerous or Classification.Risky && profile.Classification != previous)
+        {
+            var told = ClassificationToWatchers(profile);
+            if (told > 0) output.WriteLine($"{told} member(s) watching this profile told of its classification.");
+        }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Those who asked to watch one of its identifiers hear of a new classification, discreetly like every proactive
+    /// message; a very dangerous one that the push warning will already bring her is not said twice.
+    /// </summary>
+    private int ClassificationToWatchers(ProfileDoc profile)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var key = profile.Classification == Classification.VeryDangerous ? "watch.classified_very_dangerous" : "watch.classified_risky";
+        var told = 0;
+        foreach (var id in profile.Identifiers)
+        {
+            foreach (var watch in Watches.Find(w => w.IdentifierHash == id.Hash && w.ExpiresAt > now).ToList())
+            {
+                if (members.Find(watch.MemberId) is not { Status: MemberStatus.Active } member) continue;
+                if (profile.Classification == Classification.VeryDangerous && Concerned(member, profile.Departement) is not null) continue;
+                if (notifier.AddressOf(member.Id) is not { } urn) continue;
+                var shown = identifiers.Display(profiles.Reveal(id));
+                if (notifier.Notify(member, urn, texts => new Reply(Locales.Format(texts.Get(key), new Dictionary<string, string> { ["identifier"] = shown })),
+                        $"watch:{watch.Id}:classified:{profile.Classification}")) told++;
+            }
+        }
+        return told;
     }
 
     public FanoutDoc Start(ProfileDoc profile)
@@ -117,7 +147,7 @@ public sealed class WarningsService(
             fanout.Considered++;
             if (Concerned(member, fanout.Departement) is not { } urn) continue;
             // Only SMS has a daily budget, so only there does the order matter: the worst first, her own area first.
-            var priority = Channels.Outbox.OutboxStore.ProactivePriority(severity, fanout.Departement is not null && member.Departement == fanout.Departement, member.Departement);
+            var priority = Channels.Outbox.OutboxStore.ProactivePriority(severity, fanout.Departement is not null && (member.Departement == fanout.Departement || areas.Current(member.Id).Contains(fanout.Departement)), member.Departement);
             var sent = notifier.Notify(member, urn, texts => WarningText(texts, shown, profile), $"fanout:{fanout.Id}:{member.Id}", origin, priority);
             if (sent) fanout.Queued++;
         }
@@ -145,7 +175,7 @@ public sealed class WarningsService(
     private string? Concerned(MemberDoc member, string? departement)
     {
         if (member.Status != MemberStatus.Active || member.Warnings == WarningScope.None) return null;
-        var sameArea = departement is null || member.Departement == departement;
+        var sameArea = departement is null || member.Departement == departement || areas.Current(member.Id).Contains(departement);
         if (member.Warnings == WarningScope.Departement && !sameArea) return null;
         var urn = notifier.AddressOf(member.Id);
         if (urn is null) return null;

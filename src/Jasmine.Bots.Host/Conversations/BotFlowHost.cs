@@ -174,9 +174,20 @@ public sealed partial class BotFlowHost(
             return "limited";
         }
         ctx.State.SetAll("screened", ids.Select(Encode));
-        foreach (var id in ids) ctx.Add(new Reply(Describe(ctx, screening.Screen(id))));
+        // A forwarded message or a contact card may hold several: one answer, one line each, the worst first.
+        var results = ids.Select(screening.Screen).OrderBy(Gravity).ToList();
+        ctx.Add(new Reply(string.Join("\n", results.Select(r => Describe(ctx, r)))));
         return "screened";
     }
+
+    private static int Gravity(ScreeningResult result) => result.ReportedByPartner is not null ? 0 : result.Classification switch
+    {
+        Classification.VeryDangerous => 0,
+        Classification.Risky => 1,
+        Classification.Annoying => 2,
+        Classification.Pending => 3,
+        _ => 4,
+    };
 
     public string Describe(TurnContext ctx, ScreeningResult result)
     {

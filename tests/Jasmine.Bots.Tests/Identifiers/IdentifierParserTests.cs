@@ -90,11 +90,23 @@ public sealed class IdentifierParserTests
     [InlineData("118 218")]
     [InlineData("06 12 34 56 7")]
     [InlineData("06 12 34 56 78 9")]
-    [InlineData("0639 12 34 56")] // unallocated everywhere
     [InlineData("1-800-FLOWERS")]
     [InlineData("+44 7700 900123")] // Ofcom's range reserved for fiction: libphonenumber says invalid
     public void Short_codes_and_invalid_numbers_are_not_phones(string raw) =>
         Assert.Null(Parser.Normalize(IdentifierKind.Phone, raw));
+
+    // Issue 17: libphonenumber's metadata lags new ranges; a possible national number is screened as typed, in E.164.
+    [Theory]
+    [InlineData("0639 12 34 56", "+33639123456")]
+    [InlineData("07 12 34 56 78", "+33712345678")]
+    public void A_possible_but_not_yet_valid_national_number_is_kept_as_typed(string raw, string e164) =>
+        Assert.Equal(Phone(e164), Parser.Normalize(IdentifierKind.Phone, raw));
+
+    [Theory]
+    [InlineData("00 12 34 56 78")]
+    [InlineData("commande 0012345678")]
+    public void Ten_digits_with_a_double_zero_are_not_read_as_a_possible_number(string raw) =>
+        Assert.DoesNotContain(Parser.Extract(raw), id => id.Kind == IdentifierKind.Phone);
 
     [Theory]
     [InlineData("client@mail.fr", "client@mail.fr")]

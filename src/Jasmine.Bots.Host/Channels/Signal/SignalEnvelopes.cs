@@ -212,7 +212,7 @@ public static class SignalEnvelopes
             return;
         }
 
-        var text = GetString(data, "message");
+        var text = WithQuoteAndContacts(GetString(data, "message"), data, ourNumber);
         if (string.IsNullOrEmpty(text))
         {
             batch.Skip("no-text");
@@ -232,6 +232,29 @@ public static class SignalEnvelopes
             return;
         }
         batch.Messages.Add(new SignalInbound(sender.Number, sender.Uuid, timestamp.Value, text, editOf));
+    }
+
+    /// <summary>
+    /// What she quoted (his message, answered with "is he OK?") and the numbers and e-mails of contacts she shared
+    /// (signal-cli "sharedContacts": phone[].value, email[].value) are screened with her text. A contact's name is
+    /// never read.
+    /// </summary>
+    private static string? WithQuoteAndContacts(string? text, JsonElement data, string ourNumber)
+    {
+        var parts = new List<string>();
+        if (!string.IsNullOrEmpty(text)) parts.Add(text);
+        // A reply to one of the bot's own questions quotes it: that quote is not hers to screen, and would spoil her answer.
+        // Only a quote whose author's number shows and is not ours (a quote known only by uuid could be the bot's).
+        if (TryGetObject(data, "quote", out var quote) && GetString(quote, "text") is { Length: > 0 } quoted
+            && GetString(quote, "authorNumber") is { } author && author != ourNumber)
+            parts.Add(quoted);
+        if (data.TryGetProperty("sharedContacts", out var contacts) && contacts.ValueKind == JsonValueKind.Array)
+            foreach (var contact in contacts.EnumerateArray().Take(10))
+                foreach (var field in new[] { "phone", "email" })
+                    if (contact.ValueKind == JsonValueKind.Object && contact.TryGetProperty(field, out var list) && list.ValueKind == JsonValueKind.Array)
+                        foreach (var item in list.EnumerateArray().Take(10))
+                            if (item.ValueKind == JsonValueKind.Object && GetString(item, "value") is { Length: > 0 } value) parts.Add(value);
+        return parts.Count == 0 ? text : string.Join('\n', parts);
     }
 
     /// <summary>

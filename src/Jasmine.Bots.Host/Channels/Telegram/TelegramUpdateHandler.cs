@@ -48,7 +48,8 @@ public sealed class TelegramUpdateHandler(ChannelInbound inbound, ITelegramBotCl
     {
         if (message.Chat.Type != ChatType.Private || message.From is null || message.From.IsBot) return null;
         if (message.Contact is { } contact)
-            return (message.Chat.Id, new Inbound("", ContactPhone: contact.PhoneNumber));
+            // The card's other numbers and e-mails (never its name) are screened with it, one line each.
+            return (message.Chat.Id, new Inbound(string.Join('\n', Screening.VCard.Values(contact.Vcard)), ContactPhone: contact.PhoneNumber));
         if (message.Location is { } at)
             return (message.Chat.Id, new Inbound("", GeoPoint.TryCreate(at.Latitude, at.Longitude)));
         // A photo's caption may hold the number she wants checked; a bare sticker still deserves the short help.
