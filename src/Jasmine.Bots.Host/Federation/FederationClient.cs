@@ -88,7 +88,8 @@ public sealed class FederationClient(
         var now = time.GetUtcNow().UtcDateTime;
         _lists.TryGetValue(partner.Id, out var list);
         var due = list is null || now - list.FetchedAt >= options.Value.ListRefresh;
-        var tried = _lastAttempt.TryGetValue(partner.Id, out var at) && now - at < RetryFetchAfter;
+        // With no list at all, every screening may try (one fetch at a time); a stale list is refreshed at most so often.
+        var tried = list is not null && _lastAttempt.TryGetValue(partner.Id, out var at) && now - at < RetryFetchAfter;
         // The fetch runs on its own clock: if her screening stops waiting, the list still arrives for the next one.
         if (due && !tried) list = await FetchOnceAsync(partner).WaitAsync(ct) ?? list;
         return list is not null && now - list.IssuedAt <= options.Value.MaxListAge ? list : null;
