@@ -45,6 +45,7 @@ public static class SecurityExtensions
             }
         });
         builder.Services.AddHostedService<SecurityRetention>();
+        builder.Services.AddHostedService<Screening.AllowanceFlusher>();
         builder.Services.AddHsts(o =>
         {
             o.MaxAge = TimeSpan.FromDays(365);
