@@ -16,14 +16,7 @@ public sealed class SignalEndToEndTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _signal = await FakeSignalServer.StartAsync();
-        _host = new JasmineFactory(new()
-        {
-            ["Signal:ApiBaseUrl"] = _signal.BaseUrl.ToString(),
-            ["Signal:Number"] = _signal.Account,
-            ["Signal:ReceiveTimeoutSeconds"] = "1",
-            ["Channels:Limits:signal:PerSecond"] = "1000",
-        });
-        _ = _host.Services;
+        _host = SignalHosts.Start(_signal);
     }
 
     public async Task DisposeAsync()

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Jasmine.Bots.Channels.Signal;
 using Jasmine.Bots.Tests.Fakes;
+using Jasmine.Bots.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -65,5 +66,22 @@ internal static class SignalTestHost
         }
         builder.AddSignal();
         return builder.Build();
+    }
+}
+
+/// <summary>The real host wired to the signal-cli-rest-api fake, started, as the Signal end-to-end tests use it.</summary>
+internal static class SignalHosts
+{
+    public static JasmineFactory Start(FakeSignalServer signal)
+    {
+        var host = new JasmineFactory(new()
+        {
+            ["Signal:ApiBaseUrl"] = signal.BaseUrl.ToString(),
+            ["Signal:Number"] = signal.Account,
+            ["Signal:ReceiveTimeoutSeconds"] = "1",
+            ["Channels:Limits:signal:PerSecond"] = "1000",
+        });
+        _ = host.Services; // start the receiver now
+        return host;
     }
 }
