@@ -103,7 +103,7 @@ public sealed class Chat(HttpClient http, TrySessions sessions, string from)
     }
 
     /// <summary>Waits until something arrives unasked, then returns everything that did.</summary>
-    public async Task<IReadOnlyList<TryReply>> WaitForInbox(int timeoutMs = 60_000)
+    public async Task<IReadOnlyList<TryReply>> WaitForInbox(int timeoutMs = 90_000)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         while (true)
