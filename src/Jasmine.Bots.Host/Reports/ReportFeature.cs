@@ -43,7 +43,7 @@ public sealed class ReportFeature(IdentifierParser identifiers, Gazetteer gazett
 
     private string Begin(TurnContext ctx)
     {
-        foreach (var v in new[] { "ids", "description", "categories", "other", "date", "place_name", "place_dept", "words", "contact", "contact_how", "contact_number", "contact_when", "behalf", "editing" })
+        foreach (var v in new[] { "ids", "description", "categories", "other", "date", "place_name", "place_dept", "words", "contact", "contact_how", "contact_number", "contact_when", "behalf" })
             ctx.State.Remove(v);
         var member = ctx.MemberId is null ? null : members.Find(ctx.MemberId);
         return member?.Role == MemberRole.Organisation ? "organisation" : "member";
@@ -143,7 +143,6 @@ public sealed class ReportFeature(IdentifierParser identifiers, Gazetteer gazett
     private string Edit(TurnContext ctx)
     {
         var section = ctx.Answer.FirstOrDefault() ?? "";
-        ctx.State.Set("editing", "1");
         if (section == "categories") { ctx.State.Remove("categories"); ctx.State.Remove("other"); }
         if (section == "contact") { ctx.State.Remove("contact_how"); ctx.State.Remove("contact_number"); ctx.State.Remove("contact_when"); }
         return section;
