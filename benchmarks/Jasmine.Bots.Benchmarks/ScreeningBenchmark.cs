@@ -126,7 +126,7 @@ public static class ScreeningBenchmark
             store.IdentifierIndex.InsertBulk(indexDocs);
             if ((start / batch) % 10 == 0) Console.WriteLine($"  {start + profileDocs.Count:N0} in {sw.Elapsed.TotalSeconds:0} s");
         }
-        store.Database.Checkpoint();
+        store.Checkpoint();
         Console.WriteLine($"filled in {sw.Elapsed.TotalSeconds:0} s");
     }
 

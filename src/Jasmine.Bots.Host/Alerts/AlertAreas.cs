@@ -19,7 +19,7 @@ public sealed class AlertAreas(JasmineStore store, TimeProvider time)
 {
     public const int Max = 3;
     public static readonly TimeSpan HereFor = TimeSpan.FromDays(7);
-    private ILiteCollection<AlertAreasDoc> Docs => store.Database.GetCollection<AlertAreasDoc>("alert_areas");
+    private ILiteCollection<AlertAreasDoc> Docs => store.Collection<AlertAreasDoc>("alert_areas");
 
     public AlertAreasDoc? Find(string memberId) => Docs.FindById(memberId);
 

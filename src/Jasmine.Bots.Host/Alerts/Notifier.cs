@@ -28,7 +28,7 @@ internal sealed record NoticeContent(string Text, List<Choice> Choices);
 public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbox, Channels.Outbox.OutboxStore outboxStore, Locales locales, JasmineStore store, TimeProvider time)
 {
     private const string Purpose = "notice";
-    private ILiteCollection<NoticeDoc> Notices => store.Database.GetCollection<NoticeDoc>("notices");
+    private ILiteCollection<NoticeDoc> Notices => store.Collection<NoticeDoc>("notices");
 
     /// <summary>Where a proactive message reaches her: a chat app first, SMS only if allowed and nothing else works.</summary>
     public string? AddressOf(string memberId, bool allowSms = true)

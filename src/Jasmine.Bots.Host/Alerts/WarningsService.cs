@@ -61,8 +61,8 @@ public sealed class WarningsService(
     AlertAreas areas,
     ILogger<WarningsService> logger) : IClassificationListener, IReportListener, IRecoverable
 {
-    public ILiteCollection<FanoutDoc> Fanouts => store.Database.GetCollection<FanoutDoc>("fanouts");
-    private ILiteCollection<WatchDoc> Watches => store.Database.GetCollection<WatchDoc>("watches");
+    public ILiteCollection<FanoutDoc> Fanouts => store.Collection<FanoutDoc>("fanouts");
+    private ILiteCollection<WatchDoc> Watches => store.Collection<WatchDoc>("watches");
     private IBackgroundJobClient Jobs => services.GetRequiredService<IBackgroundJobClient>();
 
     public Task ClassifiedAsync(ProfileDoc profile, Classification previous, TextWriter output, CancellationToken ct)
@@ -137,7 +137,7 @@ public sealed class WarningsService(
         var profile = profiles.Get(fanout.ProfileId);
         if (profile is null) { Finish(fanout); return false; }
         var cursor = fanout.Cursor;
-        var batch = store.Members.Query().Where("_id > @0", cursor).OrderBy("_id").Limit(options.Value.BatchSize).ToList();
+        var batch = store.Members.Find(Query.GT("_id", cursor), 0, options.Value.BatchSize).ToList();
         if (batch.Count == 0) { Finish(fanout); return false; }
         var shown = profile.Identifiers.Select(profiles.Reveal).Select(identifiers.Display).ToList();
         var origin = OriginOf(fanout);

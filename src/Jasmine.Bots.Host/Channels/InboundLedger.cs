@@ -17,7 +17,7 @@ public sealed class InboundDoc
 public sealed class InboundLedger(JasmineStore store, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, byte> _inProgress = new(StringComparer.Ordinal);
-    private ILiteCollection<InboundDoc> Seen => store.Database.GetCollection<InboundDoc>("inbound");
+    private ILiteCollection<InboundDoc> Seen => store.Collection<InboundDoc>("inbound");
 
     private string Key(string channel, string externalId) => store.Protector.Hash("inbound", channel + ":" + externalId);
 

@@ -30,7 +30,7 @@ public sealed class CaseService(
     ILogger<CaseService> logger) : IReportListener, IRecoverable
 {
     private const string Purpose = "case";
-    public ILiteCollection<CaseDoc> Cases => store.Database.GetCollection<CaseDoc>("cases");
+    public ILiteCollection<CaseDoc> Cases => store.Collection<CaseDoc>("cases");
     private IBackgroundJobClient Jobs => services.GetRequiredService<IBackgroundJobClient>();
 
     /// <summary>Every report with consent to contact opens a case: severity decides its priority and routing, not whether there is one.</summary>

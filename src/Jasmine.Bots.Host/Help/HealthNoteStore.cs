@@ -21,7 +21,7 @@ public sealed class HealthNoteStore(JasmineStore store)
     public const string Collection = "health_notes";
     private const string Purpose = "health-note";
 
-    private ILiteCollection<HealthNoteDoc> Notes => store.Database.GetCollection<HealthNoteDoc>(Collection);
+    private ILiteCollection<HealthNoteDoc> Notes => store.Collection<HealthNoteDoc>(Collection);
 
     private string Key(string memberId) => store.Protector.Hash(Purpose, memberId);
 

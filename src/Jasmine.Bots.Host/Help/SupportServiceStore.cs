@@ -73,7 +73,7 @@ public sealed class SupportServiceStore
         }
     }
 
-    private ILiteCollection<SupportServiceDoc> Services => _store.Database.GetCollection<SupportServiceDoc>(Collection);
+    private ILiteCollection<SupportServiceDoc> Services => _store.Collection<SupportServiceDoc>(Collection);
 
     /// <summary>A phone line with no place of its own: by convention an id starting "national-", or no postcode and town "France".</summary>
     public static bool IsNationalLine(SupportService s) =>
@@ -136,21 +136,10 @@ public sealed class SupportServiceStore
         var now = _time.GetUtcNow().UtcDateTime;
         lock (_gate)
         {
-            var db = _store.Database;
-            db.BeginTrans();
-            try
-            {
-                var added = 0;
-                foreach (var s in list) if (Services.Upsert(SupportServiceDoc.From(s, now))) added++;
-                db.Commit();
-                _snapshot = null;
-                return (added, list.Count - added);
-            }
-            catch
-            {
-                db.Rollback();
-                throw;
-            }
+            // The store's own transaction: one writer at a time, like every other write.
+            var added = _store.InTransaction(() => list.Count(s => Services.Upsert(SupportServiceDoc.From(s, now))));
+            _snapshot = null;
+            return (added, list.Count - added);
         }
     }
 

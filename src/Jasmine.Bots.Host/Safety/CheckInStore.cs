@@ -41,8 +41,8 @@ public sealed class CheckInStore(JasmineStore store)
 {
     public const string Collection = "checkins";
     private const string Purpose = "checkin";
-    private ILiteCollection<CheckInDoc> Docs => store.Database.GetCollection<CheckInDoc>(Collection);
-    private ILiteCollection<CheckInWordsDoc> Words => store.Database.GetCollection<CheckInWordsDoc>("checkin_words");
+    private ILiteCollection<CheckInDoc> Docs => store.Collection<CheckInDoc>(Collection);
+    private ILiteCollection<CheckInWordsDoc> Words => store.Collection<CheckInWordsDoc>("checkin_words");
 
     private string Key(string memberId) => store.Protector.Hash(Purpose, memberId);
     private string? Protect(string id, string? value) => value is null ? null : store.Protector.Protect($"{Purpose}/{id}", value);

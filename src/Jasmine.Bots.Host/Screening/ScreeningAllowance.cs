@@ -27,7 +27,7 @@ public sealed class ScreeningAllowance(JasmineStore store, IOptions<JasmineOptio
     private readonly Dictionary<string, List<DateTime>> _cache = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
 
-    private ILiteCollection<AllowanceDoc> Docs => store.Database.GetCollection<AllowanceDoc>("allowances");
+    private ILiteCollection<AllowanceDoc> Docs => store.Collection<AllowanceDoc>("allowances");
 
     public bool TryConsume(string memberId, string branchId, int count, DateTime now)
     {

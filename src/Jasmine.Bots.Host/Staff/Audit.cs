@@ -18,10 +18,10 @@ public sealed class AuditEntry
 
 public sealed class AuditLog(JasmineStore store, TimeProvider time)
 {
-    public ILiteCollection<AuditEntry> Entries => store.Database.GetCollection<AuditEntry>("audit");
+    public ILiteCollection<AuditEntry> Entries => store.Collection<AuditEntry>("audit");
 
     public void Write(string who, string action, string? objectRef = null) =>
         Entries.Insert(new AuditEntry { At = time.GetUtcNow().UtcDateTime, Who = who, Action = action, Object = objectRef });
 
-    public IReadOnlyList<AuditEntry> Latest(int count) => Entries.Query().OrderByDescending(e => e.At).Limit(count).ToList();
+    public IReadOnlyList<AuditEntry> Latest(int count) => Entries.Find(Query.All(nameof(AuditEntry.At), Query.Descending), 0, count).ToList();
 }

@@ -36,7 +36,7 @@ public sealed class ReviewStateDoc
 public sealed class ReviewStates(JasmineStore store, TimeProvider time)
 {
     public const string New = "new", Reviewed = "reviewed", Classified = "classified", Merged = "merged";
-    private ILiteCollection<ReviewStateDoc> States => store.Database.GetCollection<ReviewStateDoc>("report_reviews");
+    private ILiteCollection<ReviewStateDoc> States => store.Collection<ReviewStateDoc>("report_reviews");
 
     /// <summary>The report leaves the queue: whatever a moderator decided about it counts as reading it.</summary>
     public void Set(ReportDoc report, string state, string by)
@@ -72,7 +72,7 @@ public sealed class ProfileFlagDoc
 public sealed class RepeatOffenders(JasmineStore store, CaseService cases, TimeProvider time, ILogger<RepeatOffenders> logger) : IReportListener
 {
     public static readonly TimeSpan Window = TimeSpan.FromDays(30);
-    private ILiteCollection<ProfileFlagDoc> Flags => store.Database.GetCollection<ProfileFlagDoc>("profile_flags");
+    private ILiteCollection<ProfileFlagDoc> Flags => store.Collection<ProfileFlagDoc>("profile_flags");
 
     public void ReportSaved(ReportDoc report, ProfileDoc profile)
     {
@@ -127,7 +127,7 @@ public sealed class PartialSearch(JasmineStore store, ProfileService profiles, T
     {
         get
         {
-            var c = store.Database.GetCollection<FragmentDoc>("staff_fragments");
+            var c = store.Collection<FragmentDoc>("staff_fragments");
             c.EnsureIndex(f => f.Hash);
             c.EnsureIndex(f => f.ProfileId);
             return c;
@@ -226,7 +226,7 @@ public sealed class PartialSearch(JasmineStore store, ProfileService profiles, T
     /// <summary>Profiles made before this index existed get their fragments on the first search.</summary>
     private void EnsureBuilt()
     {
-        var meta = store.Database.GetCollection<BsonDocument>("staff_fragments_meta");
+        var meta = store.Collection<BsonDocument>("staff_fragments_meta");
         if (meta.FindById("built") is not null) return;
         foreach (var p in store.Profiles.FindAll().ToList()) Reindex(p);
         meta.Upsert(new BsonDocument { ["_id"] = "built", ["at"] = time.GetUtcNow().UtcDateTime });

@@ -32,7 +32,7 @@ public sealed class LoginThrottle(JasmineStore store, TimeProvider time)
     private const string Purpose = "staff.throttle";
     private readonly Lock _gate = new();
 
-    private ILiteCollection<ThrottleDoc> Docs => store.Database.GetCollection<ThrottleDoc>("staff_throttle");
+    private ILiteCollection<ThrottleDoc> Docs => store.Collection<ThrottleDoc>("staff_throttle");
 
     public string LoginKey(string step, string login, string? deviceId) =>
         store.Protector.Hash(Purpose, deviceId is null ? $"{step}|login|{login}" : $"{step}|device|{login}|{deviceId}");

@@ -32,7 +32,7 @@ public sealed class PoliceConsentDoc
 public sealed class PoliceSharing(JasmineStore store, ProfileService profiles, ReportService reports, IdentifierParser parser, TimeProvider time)
 {
     public static readonly IReadOnlyList<string> Parts = ["identifiers", "description", "facts"];
-    private ILiteCollection<PoliceConsentDoc> Consents => store.Database.GetCollection<PoliceConsentDoc>("police_consents");
+    private ILiteCollection<PoliceConsentDoc> Consents => store.Collection<PoliceConsentDoc>("police_consents");
 
     public PoliceConsentDoc? Of(ReportDoc report) => Consents.FindById(report.Id);
 

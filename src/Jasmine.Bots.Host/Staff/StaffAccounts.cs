@@ -43,7 +43,7 @@ public sealed class StaffAccounts(JasmineStore store, LoginThrottle throttle, Ti
     // Verified against when the login is unknown: the same ~50 ms of PBKDF2 either way, so timing tells no login apart.
     private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<StaffAccount>().HashPassword(new StaffAccount(), RandomNumberGenerator.GetHexString(32)));
 
-    public ILiteCollection<StaffAccount> Accounts => store.Database.GetCollection<StaffAccount>("staff");
+    public ILiteCollection<StaffAccount> Accounts => store.Collection<StaffAccount>("staff");
 
     public static string Normalise(string login) => login.Trim().ToLowerInvariant();
 

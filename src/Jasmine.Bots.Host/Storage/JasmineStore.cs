@@ -37,14 +37,23 @@ public sealed class JasmineStore : IDisposable
     public FieldProtector Protector { get; }
     public LiteDatabase Database => _db;
 
-    public ILiteCollection<MemberDoc> Members => _db.GetCollection<MemberDoc>("members");
-    public ILiteCollection<AddressDoc> Addresses => _db.GetCollection<AddressDoc>("addresses");
-    public ILiteCollection<InviteDoc> Invites => _db.GetCollection<InviteDoc>("invites");
-    public ILiteCollection<ProfileDoc> Profiles => _db.GetCollection<ProfileDoc>("profiles");
-    public ILiteCollection<IdentifierIndexDoc> IdentifierIndex => _db.GetCollection<IdentifierIndexDoc>("identifiers");
-    public ILiteCollection<ReportDoc> Reports => _db.GetCollection<ReportDoc>("reports");
-    public ILiteCollection<ConversationDoc> Conversations => _db.GetCollection<ConversationDoc>("conversations");
-    public ILiteCollection<CounterDoc> Counters => _db.GetCollection<CounterDoc>("counters");
+    /// <summary>A collection whose every call takes the store's lock (see <see cref="LockedCollection{T}"/>): the only way features reach one.</summary>
+    public ILiteCollection<T> Collection<T>(string name) => new LockedCollection<T>(_db.GetCollection<T>(name), _writer);
+
+    /// <summary>Folds the write-ahead log into the data file, between two transactions.</summary>
+    public void Checkpoint()
+    {
+        lock (_writer) _db.Checkpoint();
+    }
+
+    public ILiteCollection<MemberDoc> Members => Collection<MemberDoc>("members");
+    public ILiteCollection<AddressDoc> Addresses => Collection<AddressDoc>("addresses");
+    public ILiteCollection<InviteDoc> Invites => Collection<InviteDoc>("invites");
+    public ILiteCollection<ProfileDoc> Profiles => Collection<ProfileDoc>("profiles");
+    public ILiteCollection<IdentifierIndexDoc> IdentifierIndex => Collection<IdentifierIndexDoc>("identifiers");
+    public ILiteCollection<ReportDoc> Reports => Collection<ReportDoc>("reports");
+    public ILiteCollection<ConversationDoc> Conversations => Collection<ConversationDoc>("conversations");
+    public ILiteCollection<CounterDoc> Counters => Collection<CounterDoc>("counters");
 
     public bool IsOpen()
     {

@@ -29,7 +29,7 @@ public sealed class WipeLedger(JasmineStore store, TimeProvider time) : IInbound
     /// <summary>Telegram refuses to delete older messages; nothing older is worth keeping.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromHours(48);
 
-    private ILiteCollection<WipeLedgerDoc> Entries => store.Database.GetCollection<WipeLedgerDoc>("wipe_ledger");
+    private ILiteCollection<WipeLedgerDoc> Entries => store.Collection<WipeLedgerDoc>("wipe_ledger");
 
     public void EnsureIndexes()
     {

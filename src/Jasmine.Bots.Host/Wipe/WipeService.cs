@@ -44,8 +44,8 @@ public sealed class WipeService(JasmineStore store, WipeLedger ledger, IServiceP
     /// <summary>Telegram's deleteMessages takes at most this many ids per call.</summary>
     public const int TelegramBatch = 100;
 
-    public ILiteCollection<PendingWipeDoc> Pending => store.Database.GetCollection<PendingWipeDoc>("wipe_pending");
-    private ILiteCollection<WipeConsentDoc> Consents => store.Database.GetCollection<WipeConsentDoc>("wipe_consent");
+    public ILiteCollection<PendingWipeDoc> Pending => store.Collection<PendingWipeDoc>("wipe_pending");
+    private ILiteCollection<WipeConsentDoc> Consents => store.Collection<WipeConsentDoc>("wipe_consent");
     private IBackgroundJobClient Jobs => services.GetRequiredService<IBackgroundJobClient>();
 
     /// <summary>Records a wipe of this chat, due after <paramref name="delay"/>; the job is scheduled once the turn is committed.</summary>

@@ -55,7 +55,7 @@ public sealed class AndroidGatewayEndToEndTests : IAsyncLifetime
         return n;
     }
 
-    private List<OutboxDoc> OutboxEntries() => _t.Get<JasmineStore>().Database.GetCollection<OutboxDoc>("outbox").FindAll().ToList();
+    private List<OutboxDoc> OutboxEntries() => _t.Get<JasmineStore>().Collection<OutboxDoc>("outbox").FindAll().ToList();
 
     [Fact]
     public async Task Join_screen_report_warning_and_wipe_run_end_to_end_over_the_gateway_with_signed_webhooks()
@@ -134,7 +134,7 @@ public sealed class AndroidGatewayEndToEndTests : IAsyncLifetime
         await Task.Delay(300);
         Assert.Empty(Gateway.Sent);
         Assert.Equal(0, _t.Get<JasmineStore>().Conversations.Count());
-        Assert.Equal(0, _t.Get<JasmineStore>().Database.GetCollection("inbound").Count());
+        Assert.Equal(0, _t.Get<JasmineStore>().Collection<LiteDB.BsonDocument>("inbound").Count());
 
         // Within the window the same request signed properly is taken: the refusals were about the signature alone.
         var good = await Gateway.ReceiveAsync(new FakeAndroidGatewayServer.Incoming("33633333333", "JOIN " + code) { TimestampShift = TimeSpan.FromMinutes(-4) });
@@ -189,7 +189,7 @@ public sealed class AndroidGatewayEndToEndTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await http.SendAsync(chunked)).StatusCode);
 
         Assert.DoesNotContain(_t.Logs.Lines, l => l.Contains("   at ", StringComparison.Ordinal));
-        Assert.Equal(0, _t.Get<JasmineStore>().Database.GetCollection("inbound").Count());
+        Assert.Equal(0, _t.Get<JasmineStore>().Collection<LiteDB.BsonDocument>("inbound").Count());
     }
 
     [Fact]

@@ -103,7 +103,9 @@ public sealed class SmsBudgetFanoutTests(ITestOutputHelper output)
         var day1 = t.Gateway.Sent.ToList();
         var twice = day1.GroupBy(m => (m.To, WarningOf(m))).Where(g => g.Count() > 1).Select(g => $"{g.Key} × {g.Count()} ids {string.Join(",", g.Select(m => m.Id))}").ToList();
         Assert.True(twice.Count == 0, "sent twice: " + string.Join("; ", twice) + "\n" + string.Join("\n", t.Logs.Lines.Where(l => l.Contains("tel") || l.Contains("SMS")).Take(20)));
-        Assert.Equal(PerDay, day1.Count);
+        Assert.True(day1.Count == PerDay, $"{day1.Count} SMS on the first day, {PerDay} allowed: " +
+            string.Join(", ", day1.GroupBy(WarningOf).Select(g => $"{(g.Key == rape ? "rape" : g.Key == theft ? "theft" : g.Key)} × {g.Count()}")) +
+            $"; budget counted {budgets.Spent("tel", budgets.Today())}\n" + string.Join("\n", t.Logs.Lines.Where(l => l.StartsWith("Warning") || l.StartsWith("Error")).Take(20)));
         Assert.All(day1, m => Assert.Equal(1, Jasmine.Bots.Sms.SmsSegments.Count(m.Text)));
         Assert.All(day1.Take(SmsMembers), m => Assert.Equal(rape, WarningOf(m)));
         Assert.All(day1.Skip(SmsMembers), m => Assert.Equal(theft, WarningOf(m)));

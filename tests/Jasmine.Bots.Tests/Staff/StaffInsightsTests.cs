@@ -116,7 +116,7 @@ public sealed class StaffInsightsTests : IDisposable
         Assert.DoesNotContain(audit, e => Regex.IsMatch(e.Object ?? "", @"\d"));
 
         // The fragments are keyed hashes, under a purpose of their own: neither the digits nor the domain are stored.
-        var fragments = _host.Get<JasmineStore>().Database.GetCollection<FragmentDoc>("staff_fragments").FindAll().ToList();
+        var fragments = _host.Get<JasmineStore>().Collection<FragmentDoc>("staff_fragments").FindAll().ToList();
         Assert.NotEmpty(fragments);
         Assert.DoesNotContain(fragments, f => f.Hash.Contains("6677") || f.Hash.Contains("exemple"));
         Assert.DoesNotContain(fragments, f => _host.Get<JasmineStore>().IdentifierIndex.FindById(f.Hash) is not null);

@@ -170,8 +170,8 @@ public sealed class TelegramChannelTests : IAsyncLifetime
         Assert.Empty(_t.Bot.Messages);
         var store = _t.Host.Get<JasmineStore>();
         Assert.Equal(0, store.Conversations.Count());
-        Assert.Equal(0, store.Database.GetCollection("inbound").Count());
-        Assert.Equal(0, store.Database.GetCollection("outbox").Count());
+        Assert.Equal(0, store.Collection<LiteDB.BsonDocument>("inbound").Count());
+        Assert.Equal(0, store.Collection<LiteDB.BsonDocument>("outbox").Count());
     }
 
     [Fact]

@@ -230,8 +230,11 @@ public sealed class ReportFlowProperties(ReportFlowHost fixture) : IClassFixture
         return GlobalWords.Contains(folded) || (JoinWords.Contains(foldedHead) && cleaned.Length > head.Length);
     }
 
-    private static readonly string[] GlobalKeys = ["join", "cancel", "menu", "services", "info", "health", "help", "language", "wipe", "erase", "invite", "report", "show", "relay", "settings"];
-    private static readonly HashSet<string> GlobalWords = AllLocales.All.SelectMany(l => GlobalKeys.SelectMany(k => l.Keywords("keywords." + k))).ToHashSet();
+    /// <summary>Read from globals.yaml itself, so a global word added there (as CHECKIN was) is known here too.</summary>
+    private static readonly string[] GlobalKeys = File.ReadLines(Path.Combine(LocaleTests.Root(), "conversations", "globals.yaml"))
+        .Select(l => l.Trim()).Where(l => l.StartsWith("- words: keywords.", StringComparison.Ordinal))
+        .Select(l => l["- words: ".Length..].Trim()).Distinct().ToArray();
+    private static readonly HashSet<string> GlobalWords = AllLocales.All.SelectMany(l => GlobalKeys.SelectMany(k => l.Keywords(k))).ToHashSet();
     private static readonly HashSet<string> JoinWords = AllLocales.All.SelectMany(l => l.Keywords("keywords.join").Concat(l.Keywords("keywords.show")).Concat(l.Keywords("keywords.relay"))).ToHashSet();
 
     /// <summary>Posts as JSON written by hand, every character outside printable ASCII escaped as \uXXXX.</summary>

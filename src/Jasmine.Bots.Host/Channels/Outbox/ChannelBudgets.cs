@@ -41,7 +41,7 @@ public sealed class LaneDayDoc
 public sealed class ChannelBudgets(JasmineStore store, TimeProvider time)
 {
     private static readonly TimeZoneInfo Paris = FindParis();
-    private ILiteCollection<LaneDayDoc> Days => store.Database.GetCollection<LaneDayDoc>("lane_days");
+    private ILiteCollection<LaneDayDoc> Days => store.Collection<LaneDayDoc>("lane_days");
 
     private static TimeZoneInfo FindParis()
     {

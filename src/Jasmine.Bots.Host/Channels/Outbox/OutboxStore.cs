@@ -120,7 +120,7 @@ public sealed class OutboxStore
             // emptied at each start once its deletions are on disk).
             if (Items.FindById(id) is { Status: OutboxStatus.Pending } doc && doc.KeyHash == key) Items.Delete(id);
         }
-        store.Database.Checkpoint();
+        store.Checkpoint();
         File.WriteAllBytes(path, []);
     }
 
@@ -128,12 +128,12 @@ public sealed class OutboxStore
     {
         get
         {
-            var col = store.Database.GetCollection<OutboxDoc>("outbox");
+            var col = store.Collection<OutboxDoc>("outbox");
             return col;
         }
     }
 
-    private ILiteCollection<OutboxKeyDoc> Keys => store.Database.GetCollection<OutboxKeyDoc>("outbox_keys");
+    private ILiteCollection<OutboxKeyDoc> Keys => store.Collection<OutboxKeyDoc>("outbox_keys");
 
     public void EnsureIndexes()
     {
@@ -299,7 +299,7 @@ public sealed class OutboxStore
             if (_journal.Length > JournalCompactBytes)
             {
                 // Everything journaled so far is deleted in the store; once that is on disk the journal can go.
-                store.Database.Checkpoint();
+                store.Checkpoint();
                 _journal.SetLength(0);
             }
         }
