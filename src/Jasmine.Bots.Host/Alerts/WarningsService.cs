@@ -137,7 +137,7 @@ public sealed class WarningsService(
         var profile = profiles.Get(fanout.ProfileId);
         if (profile is null) { Finish(fanout); return false; }
         var cursor = fanout.Cursor;
-        var batch = store.Members.Find(Query.GT("_id", cursor), 0, options.Value.BatchSize).ToList();
+        var batch = store.Members.Find(Where.More("_id", cursor), 0, options.Value.BatchSize).ToList();
         if (batch.Count == 0) { Finish(fanout); return false; }
         var shown = profile.Identifiers.Select(profiles.Reveal).Select(identifiers.Display).ToList();
         var origin = OriginOf(fanout);

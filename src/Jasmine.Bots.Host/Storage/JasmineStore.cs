@@ -38,7 +38,22 @@ public sealed class JasmineStore : IDisposable
     public LiteDatabase Database => _db;
 
     /// <summary>A collection whose every call takes the store's lock (see <see cref="LockedCollection{T}"/>): the only way features reach one.</summary>
-    public ILiteCollection<T> Collection<T>(string name) => new LockedCollection<T>(_db.GetCollection<T>(name), _writer);
+    /// <remarks>
+    /// Made under the lock too, and once per name: LiteDB 5.0.21 builds a type's mapper on first use and, to another
+    /// thread asking at that moment, hands out the half-built one (fixed in 5.0.22, which is not served here). A
+    /// document read through it comes back with its fields at their defaults: an empty encrypted state.
+    /// </remarks>
+    public ILiteCollection<T> Collection<T>(string name)
+    {
+        var key = (name, typeof(T));
+        if (_collections.TryGetValue(key, out var known)) return (ILiteCollection<T>)known;
+        lock (_writer)
+        {
+            return (ILiteCollection<T>)_collections.GetOrAdd(key, _ => new LockedCollection<T>(_db.GetCollection<T>(name), _writer));
+        }
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Name, Type Type), object> _collections = new();
 
     /// <summary>Folds the write-ahead log into the data file, between two transactions.</summary>
     public void Checkpoint()
@@ -136,5 +151,13 @@ public sealed class JasmineStore : IDisposable
     /// <summary>Features with data of their own add their erasure here (run by the retention job).</summary>
     public List<Action<DateTime>> RetentionTasks { get; } = [];
 
-    public void Dispose() => _db.Dispose();
+    /// <summary>
+    /// Closes the file under the lock: a job or the outbox may still be writing while the host stops, and LiteDB's
+    /// closing checkpoint racing a transaction left a file the next start could not read ("ReadFull must read
+    /// PAGE_SIZE bytes", seen on a restart). Anything after this fails with ObjectDisposedException, not a torn file.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_writer) _db.Dispose();
+    }
 }

@@ -236,7 +236,7 @@ public sealed class OutboxStore
 
     /// <summary>A budgeted channel's pending messages in the order its lane sends them (replies first).</summary>
     public IReadOnlyList<OutboxDoc> LaneQueue(string scheme, int skip, int limit) =>
-        Items.Find(Query.GTE(nameof(OutboxDoc.LaneKey), 0L), skip, limit).Where(o => o.Scheme == scheme && o.Status == OutboxStatus.Pending).ToList();
+        Items.Find(Where.AtLeast(nameof(OutboxDoc.LaneKey), 0L), skip, limit).Where(o => o.Scheme == scheme && o.Status == OutboxStatus.Pending).ToList();
 
     /// <summary>What waits in a budgeted channel's lane: replies, and proactive messages.</summary>
     public (int Replies, int Proactive) LaneBacklog(string scheme) =>
@@ -274,11 +274,11 @@ public sealed class OutboxStore
     /// reads only what it can send, not the whole backlog of a fan-out (thousands of encrypted payloads).
     /// </summary>
     public IReadOnlyList<OutboxDoc> Due(DateTime now, int limit) =>
-        Items.Find(Query.LTE(nameof(OutboxDoc.NextAttemptAt), now), 0, limit).Where(o => o.Status == OutboxStatus.Pending).ToList();
+        Items.Find(Where.AtMost(nameof(OutboxDoc.NextAttemptAt), now), 0, limit).Where(o => o.Status == OutboxStatus.Pending).ToList();
 
     /// <summary>When the next message not yet due becomes due (a retry waiting), or null.</summary>
     public DateTime? NextDueAfter(DateTime now) =>
-        Items.Find(Query.And(Query.GT(nameof(OutboxDoc.NextAttemptAt), now), Query.LT(nameof(OutboxDoc.NextAttemptAt), DateTime.MaxValue)), 0, 1).FirstOrDefault()?.NextAttemptAt;
+        Items.Find(Where.Between(nameof(OutboxDoc.NextAttemptAt), now, DateTime.MaxValue), 0, 1).FirstOrDefault()?.NextAttemptAt;
 
     /// <summary>One conversation's pending messages, oldest first, as they are on disk now.</summary>
     public IReadOnlyList<OutboxDoc> PendingFor(string conversation) =>
