@@ -18,10 +18,13 @@ switch (args.FirstOrDefault())
     case "federation":
         await FederationBenchmark.RunAsync(args[1..]);
         break;
+    case "soak":
+        await SoakBenchmark.RunAsync(args[1..]);
+        break;
     case "services":
         NearestServiceBenchmark.Run();
         break;
     default:
-        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N] | screening [--identifiers N] [--lookups N] | fanout [--members N] [--rate N] [--sms N] | services | federation [--lookups N] [--dangerous N]");
+        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N] | screening [--identifiers N] [--lookups N] | fanout [--members N] [--rate N] [--sms N] | services | federation [--lookups N] [--dangerous N] | soak [--minutes N] [--rate N]");
         break;
 }

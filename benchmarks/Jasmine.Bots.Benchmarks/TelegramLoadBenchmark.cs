@@ -26,9 +26,9 @@ namespace Jasmine.Bots.Benchmarks;
 /// </summary>
 public static partial class TelegramLoadBenchmark
 {
-    private const string Token = "123456:BENCH-token";
-    private const string Secret = "bench_secret";
-    private const long FirstChat = 900_000_000;
+    internal const string Token = "123456:BENCH-token";
+    internal const string Secret = "bench_secret";
+    internal const long FirstChat = 900_000_000;
 
     public static async Task RunAsync(string[] args)
     {
@@ -117,22 +117,7 @@ public static partial class TelegramLoadBenchmark
 
         async Task PostAsync(int seq)
         {
-            var chat = FirstChat + seq % memberCount;
-            var number = "0612" + seq.ToString("D6", CultureInfo.InvariantCulture);
-            var update = new JsonObject
-            {
-                ["update_id"] = 1_000_000 + seq,
-                ["message"] = new JsonObject
-                {
-                    ["message_id"] = seq + 1,
-                    ["from"] = new JsonObject { ["id"] = chat, ["is_bot"] = false, ["first_name"] = "M" },
-                    ["chat"] = new JsonObject { ["id"] = chat, ["type"] = "private", ["first_name"] = "M" },
-                    ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-                    ["text"] = number,
-                },
-            };
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/channels/telegram") { Content = new StringContent(update.ToJsonString(), Encoding.UTF8, "application/json") };
-            request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", Secret);
+            using var request = WebhookPost(seq, FirstChat + seq % memberCount, "0612" + seq.ToString("D6", CultureInfo.InvariantCulture));
             sentAt[seq] = Stopwatch.GetTimestamp();
             try
             {
@@ -147,9 +132,29 @@ public static partial class TelegramLoadBenchmark
         }
     }
 
-    private static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1 < 0 ? 0 : (int)Math.Ceiling(q * sorted.Length) - 1)];
+    /// <summary>One Telegram update carrying a text message, as Telegram POSTs it to our webhook (with its secret).</summary>
+    internal static HttpRequestMessage WebhookPost(int seq, long chat, string text)
+    {
+        var update = new JsonObject
+        {
+            ["update_id"] = 1_000_000 + seq,
+            ["message"] = new JsonObject
+            {
+                ["message_id"] = seq + 1,
+                ["from"] = new JsonObject { ["id"] = chat, ["is_bot"] = false, ["first_name"] = "M" },
+                ["chat"] = new JsonObject { ["id"] = chat, ["type"] = "private", ["first_name"] = "M" },
+                ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                ["text"] = text,
+            },
+        };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/channels/telegram") { Content = new StringContent(update.ToJsonString(), Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Telegram-Bot-Api-Secret-Token", Secret);
+        return request;
+    }
 
-    private static int IntOption(string[] args, string name, int fallback)
+    internal static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1 < 0 ? 0 : (int)Math.Ceiling(q * sorted.Length) - 1)];
+
+    internal static int IntOption(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) && value > 0 ? value : fallback;

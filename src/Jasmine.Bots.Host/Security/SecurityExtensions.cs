@@ -15,6 +15,13 @@ public static class SecurityExtensions
         // code logs counts and statuses; the framework's per-request lines are not needed.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Warning);
+        // Routing and results log four lines per request at information: the try-it page polls every 3 s, and those
+        // lines buried the one that matters on a first run (the master key was just generated: back it up).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Mvc", LogLevel.Warning);
+        // Hangfire announces its dispatchers in eight lines at every start and stop; its warnings and errors stay.
+        builder.Logging.AddFilter("Hangfire", LogLevel.Warning);
 
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k =>
         {

@@ -96,6 +96,19 @@ public sealed class HostProcess : IAsyncDisposable
         return info;
     }
 
+    /// <summary>SIGINT, as Ctrl+C in the terminal sends; returns the exit code, or null if it was still running after <paramref name="within"/>.</summary>
+    public async Task<int?> InterruptAsync(TimeSpan within)
+    {
+        if (kill(_process.Id, 2) != 0) throw new InvalidOperationException("kill(SIGINT) failed: " + System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+        using var cts = new CancellationTokenSource(within);
+        try { await _process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { return null; }
+        return _process.ExitCode;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+
     /// <summary>SIGKILL, as the OOM killer or a pulled plug would: no shutdown code runs.</summary>
     public void Kill()
     {
