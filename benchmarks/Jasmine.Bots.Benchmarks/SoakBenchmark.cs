@@ -44,7 +44,7 @@ public static class SoakBenchmark
         using var http = new HttpClient { BaseAddress = new Uri(address) };
 
         Console.WriteLine($"soak: {minutes} min, {rate} screening messages/s through the webhook, sampled every 30 s, {Environment.ProcessorCount} cores");
-        Console.WriteLine("   min   heap MB   working set MB   LiteDB expressions   messages   errors");
+        Console.WriteLine("   min   heap MB   working set MB   store files MB   LiteDB expressions   messages   errors");
         var samples = new List<(double Minute, double Heap, double WorkingSet, int Expressions)>();
         var clock = Stopwatch.StartNew();
         var end = TimeSpan.FromMinutes(minutes);
@@ -60,8 +60,10 @@ public static class SoakBenchmark
                 var heap = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
                 var ws = Environment.WorkingSet / 1048576.0;
                 var expressions = LiteExpressionCache.Count();
+                // LiteDB keeps the pages it has read in managed memory: the heap follows the data file as it grows.
+                var files = Directory.GetFiles(dataDir, "*.db").Sum(f => new FileInfo(f).Length) / 1048576.0;
                 samples.Add((clock.Elapsed.TotalMinutes, heap, ws, expressions));
-                Console.WriteLine($"{clock.Elapsed.TotalMinutes,6:0.0} {heap,9:0.0} {ws,16:0} {expressions,20} {seq,10} {errors,8}");
+                Console.WriteLine($"{clock.Elapsed.TotalMinutes,6:0.0} {heap,9:0.0} {ws,16:0} {files,16:0.0} {expressions,20} {seq,10} {errors,8}");
                 next += TimeSpan.FromSeconds(30);
             }
             if (seq < limit)
