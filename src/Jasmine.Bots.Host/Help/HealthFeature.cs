@@ -11,7 +11,7 @@ namespace Jasmine.Bots.Help;
 /// exposure (sexual assault, a condom that broke or was removed, sex without one) recent enough for treatment,
 /// what to do now comes first, in her language, before any other question.
 /// </summary>
-public sealed partial class HealthFeature(HealthNoteStore notes, MedicalFacts facts, ServicesFeature services, ILogger<HealthFeature> logger) : IFlowFeature
+public sealed partial class HealthFeature(HealthNoteStore notes, MedicalFacts facts, UrgentAdvice urgent, ServicesFeature services, ILogger<HealthFeature> logger) : IFlowFeature
 {
     public const string PdfName = "note-medecin.pdf";
 
@@ -74,23 +74,8 @@ public sealed partial class HealthFeature(HealthNoteStore notes, MedicalFacts fa
         else ctx.State.Set("health_hour", answer);
         var nowParis = ServicesFeature.ParisNow(ctx.Now);
         if (ExposureDelay.Of(Answers(ctx), nowParis) is not { } delay || !delay.MayBeWithin(facts.UrgentHours)) return "ok";
-        Urgent(ctx, delay);
+        urgent.Say(ctx, delay);
         return "urgent";
-    }
-
-    /// <summary>What to do now: each treatment with its delay (from <see cref="MedicalFacts"/>), then the numbers.</summary>
-    private void Urgent(TurnContext ctx, ExposureDelay delay)
-    {
-        var args = new Dictionary<string, string>(facts.Placeholders, StringComparer.Ordinal)
-        {
-            ["hours"] = Math.Floor(delay.MinHours).ToString("0", CultureInfo.InvariantCulture),
-            ["left"] = Math.Max(0, Math.Floor(facts.PepHours - (delay.MaxHours ?? delay.MinHours))).ToString("0", CultureInfo.InvariantCulture),
-        };
-        var pep = delay.MaxHours is { } max && max < facts.PepHours ? "health.urgent.pep"
-            : delay.MinHours >= facts.PepHours ? "health.urgent.pep_late" : "health.urgent.pep_maybe";
-        ctx.Add(new Reply(ctx.Text(delay.Known ? "health.urgent.title_hours" : "health.urgent.title", args) + "\n" + ctx.Text(pep, args)));
-        ctx.Add(new Reply(ctx.Text("health.urgent.contraception", args)));
-        ctx.Add(new Reply(ctx.Text("health.urgent.numbers", args)));
     }
 
     /// <summary>The nearest emergency department and sexual-health centre, open now first.</summary>

@@ -22,6 +22,7 @@ public static class HelpExtensions
             ConversationExtensions.ContentDirectory(sp, "conversations", o => o.Conversations.FlowsDirectory), MedicalFacts.RelativePath)));
         builder.Services.AddSingleton<ServicesFeature>();
         builder.Services.AddSingleton<IFlowFeature>(sp => sp.GetRequiredService<ServicesFeature>());
+        builder.Services.AddSingleton<UrgentAdvice>();
         builder.Services.AddSingleton<IFlowFeature, HealthFeature>();
         builder.Services.AddSingleton<IAdminCommand, ServicesCommand>();
         return builder;

@@ -8,7 +8,7 @@ using Jasmine.Bots.Places;
 namespace Jasmine.Bots.Reports;
 
 /// <summary>The actions and parsers of <c>conversations/report.yaml</c>.</summary>
-public sealed class ReportFeature(IdentifierParser identifiers, Gazetteer gazetteer, MemberService members, ReportService reports, FollowUp.CaseService cases) : IFlowFeature
+public sealed class ReportFeature(IdentifierParser identifiers, Gazetteer gazetteer, MemberService members, ReportService reports, FollowUp.CaseService cases, Help.UrgentAdvice urgent) : IFlowFeature
 {
     public void Register(FlowRegistry r)
     {
@@ -184,14 +184,16 @@ public sealed class ReportFeature(IdentifierParser identifiers, Gazetteer gazett
     {
         var s = ctx.State;
         var wantsContact = s.Get("contact") == "yes";
+        var occurred = s.Get("date") is { } d ? DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture) : DateOnly.FromDateTime(ParisNow(ctx));
+        var categories = s.GetAll("categories").ToList();
         var doc = reports.Save(new NewReport(
             ctx.MemberId,
             s.Get("behalf") == "behalf",
             s.GetAll("ids").Select(BotFlowHost.Decode).OfType<Identifier>().ToList(),
             s.Get("description"),
-            s.GetAll("categories").ToList(),
+            categories,
             s.Get("other"),
-            s.Get("date") is { } d ? DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture) : DateOnly.FromDateTime(ParisNow(ctx)),
+            occurred,
             s.Get("place_dept"),
             s.Get("place_name"),
             s.Get("words"),
@@ -202,6 +204,8 @@ public sealed class ReportFeature(IdentifierParser identifiers, Gazetteer gazett
         // The promise she reads is the one kept: with nobody on call, she is told when to expect contact and who to call meanwhile.
         var saved = !wantsContact ? "report.saved" : cases.ByReport(doc.Id) is { Queued: true } ? "report.saved_contact_queued" : "report.saved_contact";
         ctx.Say(saved, new Dictionary<string, string> { ["reference"] = doc.Reference });
+        // Rape or a condom removed, today or in the last days: what to do for her health comes with the thanks.
+        urgent.SayAfterReport(ctx, categories, occurred, ParisNow(ctx));
         s.Reset();
         return "saved";
     }
