@@ -21,7 +21,8 @@ public static class SoakBenchmark
     public static async Task RunAsync(string[] args)
     {
         var minutes = TelegramLoadBenchmark.IntOption(args, "--minutes", 10);
-        var rate = TelegramLoadBenchmark.IntOption(args, "--rate", 5);
+        // --rate 0: no traffic at all, the host only polling (dispatcher, lanes, jobs) as it does on a quiet night.
+        var rate = args.Contains("--idle") ? 0 : TelegramLoadBenchmark.IntOption(args, "--rate", 5);
         var memberCount = 50;
         await using var bot = await FakeTelegramServer.StartAsync(TelegramLoadBenchmark.Token, keepCalls: false);
         var dataDir = Path.Combine(Path.GetTempPath(), "jasmine-bench", Guid.NewGuid().ToString("N"));
@@ -43,7 +44,7 @@ public static class SoakBenchmark
             members.Join(members.CreateInvite(null, MemberRole.Member), Urns.Telegram(TelegramLoadBenchmark.FirstChat + i), new NewMember("Member" + i, "en", "75", MemberRole.Member, null));
         using var http = new HttpClient { BaseAddress = new Uri(address) };
 
-        Console.WriteLine($"soak: {minutes} min, {rate} screening messages/s through the webhook, sampled every 30 s, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"soak: {minutes} min, {(rate == 0 ? "idle (no messages)" : rate + " screening messages/s through the webhook")}, sampled every 30 s, {Environment.ProcessorCount} cores");
         Console.WriteLine("   min   heap MB   working set MB   store files MB   LiteDB expressions   messages   errors");
         var samples = new List<(double Minute, double Heap, double WorkingSet, int Expressions)>();
         var clock = Stopwatch.StartNew();
@@ -66,7 +67,7 @@ public static class SoakBenchmark
                 Console.WriteLine($"{clock.Elapsed.TotalMinutes,6:0.0} {heap,9:0.0} {ws,16:0} {files,16:0.0} {expressions,20} {seq,10} {errors,8}");
                 next += TimeSpan.FromSeconds(30);
             }
-            if (seq < limit)
+            if (rate > 0 && seq < limit)
             {
                 using var request = TelegramLoadBenchmark.WebhookPost(seq, TelegramLoadBenchmark.FirstChat + seq % memberCount, "0612" + seq.ToString("D6", CultureInfo.InvariantCulture));
                 seq++;
@@ -77,7 +78,7 @@ public static class SoakBenchmark
                 }
                 catch (HttpRequestException) { errors++; }
             }
-            await Task.Delay(TimeSpan.FromSeconds(1.0 / rate));
+            await Task.Delay(rate > 0 ? TimeSpan.FromSeconds(1.0 / rate) : TimeSpan.FromSeconds(1));
         }
         // The first minute warms up (JIT, caches, the first pages read): the slope is taken from then on.
         var steady = samples.Where(s => s.Minute >= 1).ToList();

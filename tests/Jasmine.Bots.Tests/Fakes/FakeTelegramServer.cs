@@ -88,6 +88,25 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         _app = builder.Build();
         _app.MapPost("/bot{token}/{method}", HandleAsync);
         _app.MapGet("/bot{token}/{method}", HandleAsync);
+        // Files are downloaded from https://api.telegram.org/file/bot<token>/<file_path>, file_path from getFile.
+        _app.MapGet("/file/bot{token}/{*path}", (string token, string path) =>
+        {
+            if (token != Token) return Results.NotFound();
+            lock (_gate) return _files.Values.FirstOrDefault(f => f.Path == path) is { } file ? Results.Bytes(file.Content, "application/octet-stream") : Results.NotFound();
+        });
+    }
+
+    private readonly Dictionary<string, (string Path, byte[] Content)> _files = new(StringComparer.Ordinal);
+
+    /// <summary>A file a user sent, as Telegram keeps it: returns its file_id for a document in an update.</summary>
+    public string AddFile(byte[] content, string fileName)
+    {
+        lock (_gate)
+        {
+            var id = "BQACAgQAAxkB" + (_files.Count + 1).ToString("D6", CultureInfo.InvariantCulture);
+            _files[id] = ("documents/file_" + _files.Count + Path.GetExtension(fileName), content);
+            return id;
+        }
     }
 
     public static async Task<FakeTelegramServer> StartAsync(string token = "123456:TEST-token", bool keepCalls = true)
@@ -224,6 +243,15 @@ public sealed class FakeTelegramServer : IAsyncDisposable
             case "setmyshortdescription":
             case "deletemessages":
                 return Ok(true);
+            case "getfile":
+            {
+                var fileId = body["file_id"]?.GetValue<string>();
+                lock (_gate)
+                {
+                    if (fileId is null || !_files.TryGetValue(fileId, out var file)) return Error(400, "Bad Request: invalid file_id");
+                    return Ok(new JsonObject { ["file_id"] = fileId, ["file_unique_id"] = "u" + fileId[^6..], ["file_size"] = file.Content.Length, ["file_path"] = file.Path });
+                }
+            }
             case "getupdates":
                 return await GetUpdatesAsync(body, context.RequestAborted);
             default:

@@ -60,6 +60,47 @@ public sealed class TelegramChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_contact_file_she_shares_is_fetched_and_each_of_its_numbers_and_e_mails_screened_never_its_names()
+    {
+        await _t.JoinAsync(Amina);
+        await _t.AdminAsync("classify", "+33612345678", "very-dangerous");
+        // What a phone's contacts app shares for two contacts: one .vcf file, folded lines, numbers in several forms.
+        const string cards = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Marco Client\r\nTEL;TYPE=CELL:06 12 34 56 78\r\nEND:VCARD\r\n" +
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Second Man\r\nTEL;TYPE=CELL:+33 6 98\r\n  76 54 32\r\nEMAIL:second@example.org\r\nEND:VCARD\r\n";
+        var bytes = System.Text.Encoding.UTF8.GetBytes(cards);
+        var fileId = _t.Bot.AddFile(bytes, "contacts.vcf");
+        var answer = TelegramTestHost.Texts(await _t.ExchangeAsync(Amina, () => _t.SendAsync(Updates.Document(_t.NextUpdateId(), Amina, fileId, "contacts.vcf", "text/x-vcard", bytes.Length))));
+        Assert.Contains("+33 6 12 34 56 78: VERY DANGEROUS", answer);
+        Assert.Contains("+33 6 98 76 54 32", answer);
+        Assert.Contains("second@example.org", answer);
+        Assert.DoesNotContain("Marco", answer);
+        Assert.Single(_t.Bot.CallsTo("getFile"));
+
+        // Another document (a photo of a contract, a PDF) is not fetched: her caption is what she asked about.
+        var other = _t.Bot.AddFile([0x25, 0x50, 0x44, 0x46], "scan.pdf");
+        var captioned = TelegramTestHost.Texts(await _t.ExchangeAsync(Amina, () => _t.SendAsync(Updates.Document(_t.NextUpdateId(), Amina, other, "scan.pdf", "application/pdf", 4, caption: "06 12 34 56 78"))));
+        Assert.Contains("VERY DANGEROUS", captioned);
+        Assert.Single(_t.Bot.CallsTo("getFile"));
+    }
+
+    [Fact]
+    public async Task When_the_contact_file_cannot_be_fetched_telegram_is_told_to_deliver_again_and_the_card_is_read_then()
+    {
+        await _t.JoinAsync(Amina);
+        await _t.AdminAsync("classify", "+33612345678", "risky");
+        var bytes = System.Text.Encoding.UTF8.GetBytes("BEGIN:VCARD\nVERSION:4.0\nTEL;VALUE=uri:tel:+33612345678\nEND:VCARD\n");
+        var update = Updates.Document(_t.NextUpdateId(), Amina, _t.Bot.AddFile(bytes, "him.vcf"), "him.vcf", "text/vcard", bytes.Length);
+        _t.Bot.FailNext("getFile", 1, FakeTelegramServer.ServerError());
+        var before = _t.Bot.MessagesTo(Amina).Count;
+        using (var refused = await _t.PostAsync(update)) Assert.Equal(System.Net.HttpStatusCode.InternalServerError, refused.StatusCode);
+        await _t.WaitUntilSentAsync();
+        Assert.Equal(before, _t.Bot.MessagesTo(Amina).Count);
+        // Telegram re-delivers the same update: this time it is read.
+        var answer = TelegramTestHost.Texts(await _t.ExchangeAsync(Amina, () => _t.SendAsync(update)));
+        Assert.Contains("+33 6 12 34 56 78: RISKY", answer);
+    }
+
+    [Fact]
     public async Task A_whole_report_can_be_made_with_buttons()
     {
         await _t.JoinAsync(Amina);

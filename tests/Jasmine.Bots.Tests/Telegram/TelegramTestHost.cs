@@ -155,6 +155,14 @@ public static class Updates
     public static JsonObject Contact(int updateId, long chatId, string phone) =>
         Message(updateId, chatId, m => m["contact"] = new JsonObject { ["phone_number"] = phone, ["first_name"] = "Client" });
 
+    /// <summary>A document message (a file she shared), as a Bot API update carries it: only its file_id, fetched with getFile.</summary>
+    public static JsonObject Document(int updateId, long chatId, string fileId, string fileName, string mimeType, long size, string? caption = null) =>
+        Message(updateId, chatId, m =>
+        {
+            m["document"] = new JsonObject { ["file_id"] = fileId, ["file_unique_id"] = "u" + fileId[^6..], ["file_name"] = fileName, ["mime_type"] = mimeType, ["file_size"] = size };
+            if (caption is not null) m["caption"] = caption;
+        });
+
     public static JsonObject Location(int updateId, long chatId, double latitude, double longitude) =>
         Message(updateId, chatId, m => m["location"] = new JsonObject { ["latitude"] = latitude, ["longitude"] = longitude });
 

@@ -36,7 +36,8 @@ public sealed class TelegramUpdateHandler(ChannelInbound inbound, ITelegramBotCl
             // Kept before the turn runs, so that a WIPE also deletes the message that asked for it. Id only, no text.
             var urn = Urns.Telegram(fromMessage.ChatId);
             foreach (var ids in messageIds) ids.Received(urn, message.Id.ToString(CultureInfo.InvariantCulture));
-            await RunAsync(update, fromMessage.ChatId, fromMessage.Input, ct);
+            var input = IsContactFile(message.Document) ? await ReadContactFileAsync(message.Document!, fromMessage.Input, ct) : fromMessage.Input;
+            await RunAsync(update, fromMessage.ChatId, input, ct);
         }
         // Edited messages, channel posts, group traffic, other bots: nothing to say, nothing to keep.
     }
@@ -54,6 +55,33 @@ public sealed class TelegramUpdateHandler(ChannelInbound inbound, ITelegramBotCl
             return (message.Chat.Id, new Inbound("", GeoPoint.TryCreate(at.Latitude, at.Longitude)));
         // A photo's caption may hold the number she wants checked; a bare sticker still deserves the short help.
         return (message.Chat.Id, new Inbound(message.Text ?? message.Caption ?? ""));
+    }
+
+    /// <summary>Contact cards shared as a file (.vcf, text/vcard): what her phone's contacts app sends when she shares several.</summary>
+    internal static bool IsContactFile(Document? document) =>
+        document is not null
+        && (document.MimeType is "text/vcard" or "text/x-vcard" or "text/directory"
+            || document.FileName?.EndsWith(".vcf", StringComparison.OrdinalIgnoreCase) == true)
+        && document.FileSize is null or <= MaxContactFileBytes;
+
+    /// <summary>Larger than any card file a person shares by hand: anything bigger is not read.</summary>
+    public const long MaxContactFileBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Fetches the file (getFile, then the file URL) and screens its numbers and e-mails, one line each, as for a
+    /// shared contact; names are never read. A failed download throws, so the webhook answers 500 and Telegram
+    /// delivers the update again: her card is read later rather than lost.
+    /// </summary>
+    private async Task<Inbound> ReadContactFileAsync(Document document, Inbound caption, CancellationToken ct)
+    {
+        using var content = new MemoryStream();
+        await bot.GetInfoAndDownloadFile(document.FileId, content, ct);
+        var length = (int)Math.Min(content.Length, Screening.VCard.MaxChars * 4L);
+        var text = System.Text.Encoding.UTF8.GetString(content.GetBuffer(), 0, length);
+        var values = Screening.VCard.Values(text);
+        logger.LogInformation("Read a contact file: {Values} number(s) or e-mail(s)", values.Count);
+        // A file with no number in it: her caption (or the short help) answers, as for any other document.
+        return values.Count == 0 ? caption : new Inbound(string.Join('\n', values));
     }
 
     internal static (long ChatId, Inbound Input)? ToInbound(CallbackQuery query)
