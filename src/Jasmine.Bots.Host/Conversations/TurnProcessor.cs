@@ -8,7 +8,7 @@ namespace Jasmine.Bots.Conversations;
 /// conversation never overlap (two quick taps must not fork her report).
 /// </summary>
 public sealed class TurnProcessor(ConversationEngine engine, ConversationStore conversations, MemberService members, BotFlowHost host,
-    IEnumerable<ITurnInterceptor> interceptors, Storage.JasmineStore store, TimeProvider time, ILogger<TurnProcessor> logger)
+    IEnumerable<ITurnInterceptor> interceptors, IEnumerable<ITurnPrefetch> prefetchers, Storage.JasmineStore store, TimeProvider time, ILogger<TurnProcessor> logger)
 {
     private readonly SemaphoreSlim[] _locks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
@@ -24,6 +24,16 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
         await gate.WaitAsync(ct);
         try
         {
+            // What needs the network is fetched before the transaction: the store's one lock is held from the
+            // transaction's start to its commit, and a partner slow to answer must not stop every other conversation.
+            foreach (var prefetch in prefetchers)
+            {
+                try { await prefetch.PrefetchAsync(urn, input, ct); }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    logger.LogWarning("Turn prefetch {Prefetch} failed with {ExceptionType}", prefetch.GetType().Name, e.GetType().Name);
+                }
+            }
             try
             {
                 return store.InTransaction(() =>
@@ -103,6 +113,15 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
 
 /// <summary>What a turn produced: the replies, in her language, and who she is now (she may have just joined or left).</summary>
 public sealed record TurnOutcome(IReadOnlyList<Reply> Replies, string Language, string? MemberId);
+
+/// <summary>
+/// Runs before a turn's transaction, in the conversation's order, and fetches what the turn may need from the network
+/// (a partner's answer), so that the turn itself only reads memory and the store.
+/// </summary>
+public interface ITurnPrefetch
+{
+    Task PrefetchAsync(string urn, Inbound input, CancellationToken ct);
+}
 
 /// <summary>Answers a turn before the flows when the turn is about something else (e.g. "1" right after a discreet notice).</summary>
 public interface ITurnInterceptor

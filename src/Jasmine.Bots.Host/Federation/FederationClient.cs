@@ -34,13 +34,42 @@ public sealed class FederationClient(
 
     public bool Enabled => Askable.Any();
 
-    /// <summary>The turn is synchronous: this waits for the partners, never longer than the configured timeout.</summary>
+    /// <summary>
+    /// The turn is synchronous: the answer fetched before its transaction (<see cref="PrefetchAsync"/>) when there
+    /// is one, else this waits for the partners, never longer than the configured timeout.
+    /// </summary>
     public PartnerOptions? Lookup(Identifier id)
     {
-        if (!Enabled || FederationWire.InputOf(id, jasmine.Value.DefaultRegion) is null) return null;
+        if (!Enabled || FederationWire.InputOf(id, jasmine.Value.DefaultRegion) is not { } wireInput) return null;
+        if (_prefetched.TryRemove(PrefetchKey(id.Kind, wireInput), out var ready) && time.GetUtcNow().UtcDateTime - ready.At < PrefetchKeptFor)
+            return ready.Partner;
         using var cts = new CancellationTokenSource(options.Value.Timeout);
         try { return LookupAsync(id, cts.Token).GetAwaiter().GetResult(); }
         catch (OperationCanceledException) { return null; }
+    }
+
+    // Answers asked before a turn's transaction, for that turn: kept a minute at most, under a hash of the identifier.
+    private static readonly TimeSpan PrefetchKeptFor = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<string, (PartnerOptions? Partner, DateTime At)> _prefetched = new(StringComparer.Ordinal);
+
+    private static string PrefetchKey(IdentifierKind kind, byte[] input) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData([.. BitConverter.GetBytes((int)kind), .. input]));
+
+    /// <summary>Asks the partners about these identifiers now, outside any transaction, for the turn about to run.</summary>
+    public async Task PrefetchAsync(IReadOnlyList<Identifier> ids, CancellationToken ct)
+    {
+        if (!Enabled || ids.Count == 0) return;
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var (key, value) in _prefetched) if (now - value.At >= PrefetchKeptFor) _prefetched.TryRemove(key, out _);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(options.Value.Timeout);
+        await Task.WhenAll(ids.Select(async id =>
+        {
+            if (FederationWire.InputOf(id, jasmine.Value.DefaultRegion) is not { } input) return;
+            try { _prefetched[PrefetchKey(id.Kind, input)] = (await LookupAsync(id, cts.Token), time.GetUtcNow().UtcDateTime); }
+            // Out of time: the turn says what is known here, as when the partner does not answer.
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { _prefetched[PrefetchKey(id.Kind, input)] = (null, time.GetUtcNow().UtcDateTime); }
+        }));
     }
 
     /// <summary>The first partner (in configuration order) whose list holds the identifier, else null.</summary>

@@ -17,6 +17,7 @@ public static class FederationExtensions
         builder.Services.AddSingleton<IClassificationListener>(sp => sp.GetRequiredService<FederationPublisher>());
         builder.Services.AddSingleton<FederationServer>();
         builder.Services.AddSingleton<FederationClient>();
+        builder.Services.AddSingleton<Conversations.ITurnPrefetch, FederationPrefetch>();
         builder.Services.AddSingleton<FederatedMatches>();
         builder.Services.AddTransient<FederationJob>();
         builder.Services.AddSingleton<IAdminCommand, FederationCommand>();

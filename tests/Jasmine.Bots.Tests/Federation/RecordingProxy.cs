@@ -25,6 +25,17 @@ public sealed class RecordingProxy : IAsyncDisposable
 
     public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
+    private TaskCompletionSource? _hold;
+    private int _held;
+
+    /// <summary>From now on, requests reach the host only after <see cref="Resume"/>: a partner that is slow to answer.</summary>
+    public void Hold() => Interlocked.Exchange(ref _hold, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public void Resume() => Interlocked.Exchange(ref _hold, null)?.TrySetResult();
+
+    /// <summary>Pieces of requests waiting at the relay because of <see cref="Hold"/>.</summary>
+    public int Held => Volatile.Read(ref _held);
+
     /// <summary>Everything clients sent to the host (the requests).</summary>
     public byte[] Sent { get { lock (_sent) return _sent.ToArray(); } }
     /// <summary>Everything the host sent back.</summary>
@@ -49,15 +60,15 @@ public sealed class RecordingProxy : IAsyncDisposable
             try
             {
                 await upstream.ConnectAsync(_target, _stop.Token);
-                var a = PumpAsync(client.GetStream(), upstream.GetStream(), _sent);
-                var b = PumpAsync(upstream.GetStream(), client.GetStream(), _received);
+                var a = PumpAsync(client.GetStream(), upstream.GetStream(), _sent, holdable: true);
+                var b = PumpAsync(upstream.GetStream(), client.GetStream(), _received, holdable: false);
                 await Task.WhenAny(a, b);
             }
             catch (Exception e) when (e is OperationCanceledException or SocketException or IOException) { }
         }
     }
 
-    private async Task PumpAsync(Stream from, Stream to, MemoryStream record)
+    private async Task PumpAsync(Stream from, Stream to, MemoryStream record, bool holdable)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -66,6 +77,12 @@ public sealed class RecordingProxy : IAsyncDisposable
             {
                 var n = await from.ReadAsync(buffer, _stop.Token);
                 if (n == 0) return;
+                if (holdable && Volatile.Read(ref _hold) is { } hold)
+                {
+                    Interlocked.Increment(ref _held);
+                    try { await hold.Task.WaitAsync(_stop.Token); }
+                    finally { Interlocked.Decrement(ref _held); }
+                }
                 lock (record) record.Write(buffer, 0, n);
                 await to.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
             }

@@ -67,14 +67,27 @@ public sealed class TwoInstancesTests : IDisposable
         chat.Expect("not signaled");
         Assert.DoesNotContain("partner", chat.LastText, StringComparison.OrdinalIgnoreCase);
 
+        // A partner slow to answer holds up only the screening that asked it: meanwhile another member is answered.
+        var mira = france.Chat("mira");
+        await mira.Join(france.NewInvite(), pseudonym: "Mira");
+        wire.Hold();
+        var waiting = chat.Send("06 55 44 33 22");
+        await Eventually.True(() => wire.Held > 0, "lina's question held at the partner's door", 30_000);
+        await mira.Send("MENU").WaitAsync(TimeSpan.FromSeconds(60));
+        mira.Expect("What would you like to do?");
+        Assert.False(waiting.IsCompleted, "lina was answered before her partner look-up came back");
+        wire.Resume();
+        await waiting;
+        chat.Expect("not signaled");
+
         // The protocol really ran over the wire: the list was fetched and both numbers were evaluated, blinded.
         var sent = Encoding.Latin1.GetString(wire.Sent);
         Assert.Contains("GET " + FederationWire.ListPath, sent);
-        Assert.Equal(2, CountOf(sent, "POST " + FederationWire.EvaluatePath));
+        Assert.Equal(3, CountOf(sent, "POST " + FederationWire.EvaluatePath));
         var month = DateTime.UtcNow.ToString("yyyy-MM");
         Assert.Equal(1, france.Get<JasmineStore>().Counters.FindById($"federated.matches:{month}")?.Count);
         var (_, status) = await HostProcess.RunCliAsync(_belgiumDir, "federation", "status");
-        Assert.Contains("fr-jasmine (FR): shares Phone,Email,Plate, asked today 2/50", status);
+        Assert.Contains("fr-jasmine (FR): shares Phone,Email,Plate, asked today 3/50", status);
 
         // Neither direction carries the numbers in any form, nor their plain SHA-256, nor France's own keyed hash.
         var received = Encoding.Latin1.GetString(wire.Received);
