@@ -442,12 +442,15 @@ public sealed class FakeSignalServer : IAsyncDisposable
         _app = app;
     }
 
-    private static Task AboutAsync(HttpContext context) =>
+    /// <summary>The container's MODE, as <c>/v1/about</c> reports it: "normal", "native" or "json-rpc".</summary>
+    public string Mode { get; set; } = "normal";
+
+    private Task AboutAsync(HttpContext context) =>
         Json(context, 200, new JsonObject
         {
             ["versions"] = new JsonArray("v1", "v2"),
             ["build"] = 2,
-            ["mode"] = "normal",
+            ["mode"] = Mode,
             ["version"] = "0.100",
             ["capabilities"] = new JsonObject { ["v2/send"] = new JsonArray("quotes", "mentions") },
         });
@@ -455,6 +458,12 @@ public sealed class FakeSignalServer : IAsyncDisposable
     private async Task ReceiveAsync(HttpContext context)
     {
         Interlocked.Increment(ref _receiveCalls);
+        if (Mode == "json-rpc")
+        {
+            // In json-rpc mode the path is a WebSocket: a plain GET fails the upgrade, answered 400 (src/api/api.go, Receive).
+            await Error(context, 400, "websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header");
+            return;
+        }
         if (!IsOurAccount(context))
         {
             await Error(context, 400, "User is not registered.");

@@ -1,3 +1,4 @@
+using Jasmine.Bots.Tests.Support;
 using Jasmine.Bots.Channels.Signal;
 using Jasmine.Bots.Tests.Fakes;
 using Microsoft.Extensions.Configuration;
@@ -77,6 +78,29 @@ public sealed class SignalReceiverTests : IAsyncLifetime
         await host.StopAsync();
 
         Assert.True(_fake.ReceiveCalls >= 4);
+    }
+
+    [Fact]
+    public async Task In_json_rpc_mode_it_says_what_to_change_receives_nothing_and_starts_once_the_api_polls_again()
+    {
+        var handler = new CollectingHandler();
+        var logs = new LogCapture();
+        _fake.Mode = "json-rpc";
+        _fake.EnqueueText(Her, "waiting");
+        using var host = SignalTestHost.Build(_fake, handler, logs);
+        await host.StartAsync();
+
+        await Eventually.True(() => logs.Lines.Any(l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("MODE=normal", StringComparison.Ordinal)), "the admin told what to change");
+        await Task.Delay(500);
+        Assert.Equal(0, _fake.ReceiveCalls);
+        Assert.Empty(handler.Received);
+        Assert.Single(logs.Lines, l => l.Contains("ADMIN ACTION NEEDED", StringComparison.Ordinal));
+
+        // The container restarted with MODE=normal: the message that waited on Signal's side arrives.
+        _fake.Mode = "normal";
+        await handler.WaitForCountAsync(1);
+        await host.StopAsync();
+        Assert.Equal(["waiting"], handler.Received.Select(m => m.Text));
     }
 
     [Fact]

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 namespace Jasmine.Bots.Channels.Signal;
 
 /// <summary>
-/// Polls <c>GET /v1/receive</c> (signal-cli-rest-api in normal or native mode; json-rpc mode, where that path is a
-/// WebSocket, is not supported) and hands each direct text to <see cref="ISignalInboundHandler"/>. Logs counts and
+/// Polls <c>GET /v1/receive</c> (signal-cli-rest-api in normal or native mode; in json-rpc mode, where that path is a
+/// WebSocket, it waits and tells the admin what to change, see <see cref="IsJsonRpcAsync"/>) and hands each direct text to <see cref="ISignalInboundHandler"/>. Logs counts and
 /// status codes only, never numbers or texts.
 /// </summary>
 public sealed class SignalReceiver(
@@ -42,6 +42,7 @@ public sealed class SignalReceiver(
         var failures = 0;
         logger.LogInformation("Signal receiver started (polling, {TimeoutSeconds} s long poll)", _options.ReceiveTimeoutSeconds);
 
+        var checkMode = true;
         while (!stoppingToken.IsCancellationRequested)
         {
             SignalBatch batch;
@@ -49,6 +50,15 @@ public sealed class SignalReceiver(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var client = scope.ServiceProvider.GetRequiredService<SignalApiClient>();
+                if (checkMode)
+                {
+                    if (await IsJsonRpcAsync(client, stoppingToken))
+                    {
+                        await Task.Delay(_options.MaxBackoff, stoppingToken);
+                        continue;
+                    }
+                    checkMode = false;
+                }
                 if (!_trustModeSet) _trustModeSet = await SetTrustModeAsync(client, stoppingToken);
                 batch = await client.ReceiveBatchAsync(_maxMessages, stoppingToken);
             }
@@ -59,8 +69,10 @@ public sealed class SignalReceiver(
             catch (Exception ex)
             {
                 // Whatever went wrong (refused, 4xx/5xx, timeout, truncated body), the only sensible move is to wait
-                // and poll again: the receiver must outlive outages of the API container.
+                // and poll again: the receiver must outlive outages of the API container (which may come back in
+                // another mode: it is asked again).
                 failures++;
+                checkMode = true;
                 var delay = backoff.Next();
                 if (ex is SignalApiException { Kind: SignalErrorKind.Killed } && _maxMessages > 1)
                 {
@@ -108,6 +120,25 @@ public sealed class SignalReceiver(
 
         logger.LogInformation("Signal receiver stopped");
     }
+
+    /// <summary>
+    /// json-rpc mode hands each incoming message to whichever WebSocket listens at that instant: what arrives while
+    /// the host restarts is taken off Signal's servers and lost. Polling in normal or native mode loses nothing, so
+    /// the receiver waits, saying what to change, instead of half-working.
+    /// </summary>
+    private async Task<bool> IsJsonRpcAsync(SignalApiClient client, CancellationToken ct)
+    {
+        if (await client.GetAboutAsync(ct) is not { Mode: "json-rpc" }) return false;
+        if (!_jsonRpcSaid)
+        {
+            logger.LogError("ADMIN ACTION NEEDED: signal-cli-rest-api runs in json-rpc mode, where messages that arrive while this host " +
+                "is not connected are lost. Run the container with MODE=normal or MODE=native (see docs/signal.md); receiving waits until then.");
+            _jsonRpcSaid = true;
+        }
+        return true;
+    }
+
+    private bool _jsonRpcSaid;
 
     /// <summary>signal-cli's own trust mode follows Signal:TrustMode (always, or on-first-use so changes are seen).</summary>
     private async Task<bool> SetTrustModeAsync(SignalApiClient client, CancellationToken ct)
