@@ -13,8 +13,8 @@ public sealed class JasmineStore : IDisposable
         Protector = protector;
         FileModes.SecureDataDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var mapper = new BsonMapper { EnumAsInteger = false };
-        // The screening index is read first, by a short-lived instance: a scan of every profile fills LiteDB's page
-        // cache, which it never gives back; closing that instance returns the memory before the host starts.
+        // The screening index is read first, by a short-lived instance: LiteDB's page cache never gives memory back,
+        // so the reading instance is closed before the host starts (see ScreeningIndex.Scan).
         InitialIndex = Screening.ScreeningIndex.Scan(() => new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper) { UtcDate = true });
         _db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper)
         {
@@ -33,7 +33,7 @@ public sealed class JasmineStore : IDisposable
     public string Path_ { get; }
 
     /// <summary>The screening index as read at open; handed to <see cref="Screening.ScreeningIndex"/> once, then dropped.</summary>
-    internal List<KeyValuePair<UInt128, Screening.ProfileSummary>>? InitialIndex { get; set; }
+    internal Screening.ScreeningTable? InitialIndex { get; set; }
     public FieldProtector Protector { get; }
     public LiteDatabase Database => _db;
 
