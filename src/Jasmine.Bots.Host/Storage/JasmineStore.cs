@@ -28,6 +28,7 @@ public sealed class JasmineStore : IDisposable
         Reports.EnsureIndex(r => r.ProfileId);
         Reports.EnsureIndex(r => r.Reference, unique: true);
         Invites.EnsureIndex(i => i.IssuedBy);
+        StoreBackup.EnsureKeyCheck(_db, protector);
     }
 
     public string Path_ { get; }
@@ -44,6 +45,20 @@ public sealed class JasmineStore : IDisposable
     public void Checkpoint()
     {
         lock (_writer) _db.Checkpoint();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on the data file while nothing can write: the store's lock is held and the
+    /// write-ahead log is folded in first, so the file alone holds every committed write and no part of any other
+    /// (a backup copies it; turns wait meanwhile).
+    /// </summary>
+    public void WhileCheckpointed(Action<string> read)
+    {
+        lock (_writer)
+        {
+            _db.Checkpoint();
+            read(Path.GetFullPath(Path_));
+        }
     }
 
     public ILiteCollection<MemberDoc> Members => Collection<MemberDoc>("members");
