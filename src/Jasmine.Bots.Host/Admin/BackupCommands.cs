@@ -17,7 +17,7 @@ public sealed class BackupCommand(JasmineStore store) : IAdminCommand
         try
         {
             var written = StoreBackup.Backup(store, positional[0]);
-            output.WriteLine($"Backup written to {written.File}: {written.Bytes / 1e6:0.0} MB, {written.Members} member(s), {written.Reports} report(s); read back with this key.");
+            output.WriteLine($"Backup written to {written.File}: {written.Bytes / 1e6:0.0} MB, {written.Members} member(s), {written.Reports} report(s); read back with this key. Turns waited {written.Held.TotalSeconds:0.0} s while it was copied.");
             output.WriteLine("It is encrypted and holds no key: keep the key (jasmine.key or Jasmine:MasterKey) apart from it. Without the key the backup is useless; with both, anyone can read it.");
             return Task.FromResult(0);
         }

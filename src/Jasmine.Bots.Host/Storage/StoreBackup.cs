@@ -6,7 +6,11 @@ using LiteDB;
 namespace Jasmine.Bots.Storage;
 
 /// <summary>What a backup or a restore found in the file it wrote or read.</summary>
-public sealed record StoreSnapshot(string File, long Bytes, int Members, int Reports);
+public sealed record StoreSnapshot(string File, long Bytes, int Members, int Reports)
+{
+    /// <summary>How long the backup held the store's lock (turns waited that long).</summary>
+    public TimeSpan Held { get; init; }
+}
 
 /// <summary>
 /// Backup and restore of the embedded store. A backup is a copy of the LiteDB data file taken under the store's
@@ -41,15 +45,18 @@ public static class StoreBackup
         if (!Directory.Exists(folder)) throw new DataAccessException($"The folder {folder} does not exist.");
         // Written under a temporary name and renamed when complete: a backup cut short never looks like a good one.
         var partial = target + ".partial-" + Guid.NewGuid().ToString("N")[..8];
+        var held = TimeSpan.Zero;
         try
         {
             using (var output = CreatePrivate(partial))
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 store.WhileCheckpointed(dataFile =>
                 {
                     using var input = new FileStream(dataFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
                     input.CopyTo(output, 1 << 20);
                 });
+                held = System.Diagnostics.Stopwatch.GetElapsedTime(started);
                 output.Flush(flushToDisk: true);
             }
             File.Move(partial, target, overwrite: false);
@@ -60,7 +67,7 @@ public static class StoreBackup
             throw new DataAccessException($"Cannot write the backup {target}: {FileModes.Reason(e)}.", e);
         }
         // Read back as a restore would: a backup this key cannot open is reported now, not on the day it is needed.
-        return Check(target, target, store.Protector);
+        return Check(target, target, store.Protector) with { Held = held };
     }
 
     /// <summary>
@@ -72,6 +79,8 @@ public static class StoreBackup
     {
         source = Path.GetFullPath(source);
         if (!File.Exists(source)) throw new DataAccessException($"{source} does not exist. Nothing was changed.");
+        // A new machine may have the key (Jasmine:MasterKey) and no data directory yet.
+        FileModes.SecureDataDirectory(Path.GetDirectoryName(Path.GetFullPath(dataFile))!);
         var stamp = now.ToUniversalTime().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         // The copy is checked, not the original: what is checked is exactly what is put in place.
         var candidate = dataFile + ".restoring-" + stamp;
