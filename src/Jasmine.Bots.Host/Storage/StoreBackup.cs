@@ -110,7 +110,8 @@ public static class StoreBackup
             throw;
         }
 
-        string? keptAs = null;
+        string? keptAs = null, logKeptAs = null;
+        var log = LogFileOf(dataFile);
         try
         {
             // Held while the files change places: a host that has the store open holds a shared lock, and one
@@ -123,15 +124,16 @@ public static class StoreBackup
             }
             // LiteDB's write-ahead log of the previous data (left by a host that was killed) would be replayed onto
             // the restored file at the next open: it goes aside with the data it belongs to.
-            var log = LogFileOf(dataFile);
-            if (File.Exists(log)) File.Move(log, log + ".before-restore-" + stamp, overwrite: false);
+            if (File.Exists(log)) File.Move(log, logKeptAs = log + ".before-restore-" + stamp, overwrite: false);
             File.Move(candidate, dataFile, overwrite: false);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dataFile, FileModes.File_);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(candidate);
+            // Put back what was moved, so the directory is as it was.
             if (keptAs is not null && !File.Exists(dataFile) && File.Exists(keptAs)) File.Move(keptAs, dataFile);
+            if (logKeptAs is not null && !File.Exists(log) && File.Exists(logKeptAs)) File.Move(logKeptAs, log);
             throw new DataAccessException($"The store is in use or cannot be replaced ({FileModes.Reason(e)}): stop the host and run restore again. Nothing was changed.", e);
         }
         return (restored, keptAs);

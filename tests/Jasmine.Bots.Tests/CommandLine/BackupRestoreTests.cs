@@ -171,6 +171,40 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.Equal("Mine", again.Get<MemberService>().Pseudonym(member));
     }
 
+    [Fact]
+    public async Task Restore_after_a_host_was_killed_sets_its_write_ahead_log_aside_so_nothing_of_it_is_replayed_onto_the_backup()
+    {
+        var dir = NewDir();
+        var backup = Path.Combine(NewDir(), "before-the-invites.db");
+        var host = await HostProcess.StartAsync(dir, new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
+        try
+        {
+            var (code, said) = await HostProcess.RunCliAsync(dir, "backup", backup);
+            Assert.True(code == 0, said + host.Log);
+            var (inviteCode, invites) = await HostProcess.RunCliAsync(dir, "invite", "--role", "member", "--count", "20");
+            Assert.True(inviteCode == 0, invites);
+        }
+        finally
+        {
+            host.Kill();
+            await host.DisposeAsync();
+        }
+        // kill -9: the invites are committed in LiteDB's log, not yet in the data file.
+        var log = Path.Combine(dir, "jasmine-log.db");
+        Assert.True(File.Exists(log) && new FileInfo(log).Length > 0, "a killed host leaves its write-ahead log");
+
+        var (restoreCode, restored) = await HostProcess.RunCliAsync(dir, "restore", backup);
+        Assert.True(restoreCode == 0, restored);
+        Assert.False(File.Exists(log));
+        Assert.Single(Directory.GetFiles(dir, "jasmine-log.db.before-restore-*"));
+
+        using var back = new JasmineFactory(dataDirectory: dir);
+        Assert.Equal(0, back.Get<JasmineStore>().Invites.Count());
+        var chat = back.Chat("after-crash");
+        await chat.Join(back.NewInvite(), pseudonym: "After");
+        chat.Expect("welcome");
+    }
+
     private static bool FileHolds(string file, string text)
     {
         var bytes = File.ReadAllBytes(file);
