@@ -18,7 +18,7 @@ public interface IAdminCommand
 public sealed class AdminCommands(IEnumerable<IAdminCommand> commands)
 {
     public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
-        { "invite", "classify", "stats", "telegram", "sms", "cases", "warnings", "staff", "services", "federation", "help", "--help" };
+        { "invite", "classify", "stats", "backup", "restore", "telegram", "sms", "cases", "warnings", "staff", "services", "federation", "help", "--help" };
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken ct)
     {
@@ -28,9 +28,14 @@ public sealed class AdminCommands(IEnumerable<IAdminCommand> commands)
             PrintUsage(output);
             return args.Count > 0 && args[0] is "help" or "--help" ? 0 : 2;
         }
+        return await RunOneAsync(command, args.Skip(1).ToList(), output, ct);
+    }
+
+    public static async Task<int> RunOneAsync(IAdminCommand command, IReadOnlyList<string> args, TextWriter output, CancellationToken ct)
+    {
         try
         {
-            return await command.RunAsync(args.Skip(1).ToList(), output, ct);
+            return await command.RunAsync(args, output, ct);
         }
         catch (UsageException e)
         {

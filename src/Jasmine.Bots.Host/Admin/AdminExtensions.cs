@@ -11,6 +11,8 @@ public static class AdminExtensions
         builder.Services.AddSingleton<IAdminCommand, InviteCommand>();
         builder.Services.AddSingleton<IAdminCommand, ClassifyCommand>();
         builder.Services.AddSingleton<IAdminCommand, StatsCommand>();
+        builder.Services.AddSingleton<IAdminCommand, BackupCommand>();
+        builder.Services.AddSingleton<IAdminCommand, RestoreCommand>();
         builder.Services.AddHostedService<AdminSocketServer>();
         return builder;
     }
@@ -45,6 +47,7 @@ public static class AdminExtensions
     {
         var app = builder.Build();
         var options = app.Services.GetRequiredService<IOptions<JasmineOptions>>().Value;
+        args = WithFullPaths(args);
         var remote = await AdminSocketClient.TryRunAsync(AdminSocketServer.PathFor(options), args);
         if (remote is not null)
         {
@@ -53,8 +56,23 @@ public static class AdminExtensions
         }
         await using (app)
         {
+            // restore replaces the data file: it runs before anything opens the store (the other commands do).
+            if (args[0] == "restore")
+                return await AdminCommands.RunOneAsync(ActivatorUtilities.CreateInstance<RestoreCommand>(app.Services), args[1..], Console.Out, CancellationToken.None);
             return await app.Services.GetRequiredService<AdminCommands>().RunAsync(args, Console.Out, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// The file of a backup or a restore, made absolute where the person typed it: the host that runs the command
+    /// has a working directory of its own.
+    /// </summary>
+    private static string[] WithFullPaths(string[] args)
+    {
+        if (args.Length < 2 || args[0] is not ("backup" or "restore") || args[1].StartsWith("--", StringComparison.Ordinal)) return args;
+        var copy = (string[])args.Clone();
+        copy[1] = Path.GetFullPath(copy[1]);
+        return copy;
     }
 
     /// <summary>Host settings given on a command line (--data-dir X, --Jasmine:Key=value) are split from the command's own.</summary>

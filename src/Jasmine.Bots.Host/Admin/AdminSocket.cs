@@ -46,7 +46,9 @@ public sealed class AdminSocketServer(IOptions<JasmineOptions> options, IService
         try
         {
             var line = await reader.ReadLineAsync(ct);
-            var args = line is null ? [] : JsonSerializer.Deserialize<string[]>(line) ?? [];
+            // A connection that asks nothing is a probe (is a host running here?): nothing to answer.
+            if (line is null) return;
+            var args = JsonSerializer.Deserialize<string[]>(line) ?? [];
             using var scope = services.CreateScope();
             var output = new StringWriter();
             var code = await scope.ServiceProvider.GetRequiredService<AdminCommands>().RunAsync(args, output, ct);
@@ -66,6 +68,22 @@ public sealed record AdminResponse(int ExitCode, string Output);
 
 public static class AdminSocketClient
 {
+    /// <summary>Whether a host listens on the socket (a connection is accepted); nothing is asked of it.</summary>
+    public static async Task<bool> AnswersAsync(string socketPath, CancellationToken ct = default)
+    {
+        if (!File.Exists(socketPath)) return false;
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Null when no host is listening (then the CLI opens the store itself).</summary>
     public static async Task<AdminResponse?> TryRunAsync(string socketPath, IReadOnlyList<string> args, CancellationToken ct = default)
     {

@@ -19,22 +19,27 @@ public readonly record struct ProfileSummary(Classification Classification, usho
 /// <summary>
 /// Screening is the hot path (every message with a number in it): identifier hash → profile summary, held in
 /// memory. Keys are the first 128 bits of the keyed hash (the full hash stays in the store); values are a few
-/// bytes, so a million identifiers cost tens of megabytes. The store stays the truth: the index is loaded from it
-/// at start-up (in the background; screening reads the store until then) and updated after each commit.
+/// bytes. The store stays the truth: the index is read from it when the store opens, into a compact table that is
+/// then only read, and what changes after each commit goes to a small overlay in front of it (a profile refreshed,
+/// an identifier removed), so a look-up never takes a lock and a million identifiers cost tens of megabytes.
 /// </summary>
 public sealed class ScreeningIndex
 {
-    private readonly ConcurrentDictionary<UInt128, ProfileSummary> _entries;
+    private readonly ScreeningTable _initial;
+    // Changes since start-up; null marks an identifier removed from the initial table.
+    private readonly ConcurrentDictionary<UInt128, ProfileSummary?> _changes = new();
+    private readonly Lock _write = new();
+    private int _count;
 
     public ScreeningIndex(JasmineStore store, ILogger<ScreeningIndex> logger)
     {
-        var initial = store.InitialIndex ?? [];
-        _entries = new ConcurrentDictionary<UInt128, ProfileSummary>(Environment.ProcessorCount, initial, EqualityComparer<UInt128>.Default);
+        _initial = store.InitialIndex ?? new ScreeningTable.Builder().Build();
         store.InitialIndex = null;
-        logger.LogInformation("Screening index: {Identifiers} identifiers", _entries.Count);
+        _count = _initial.Count;
+        logger.LogInformation("Screening index: {Identifiers} identifiers", _count);
     }
 
-    public int Count => _entries.Count;
+    public int Count => Volatile.Read(ref _count);
 
     public static UInt128 Key(string hash)
     {
@@ -44,36 +49,80 @@ public sealed class ScreeningIndex
         return BinaryPrimitives.ReadUInt128BigEndian(bytes);
     }
 
-    public bool TryGet(string hash, out ProfileSummary summary) => _entries.TryGetValue(Key(hash), out summary);
+    public bool TryGet(string hash, out ProfileSummary summary) => TryGet(Key(hash), out summary);
+
+    private bool TryGet(UInt128 key, out ProfileSummary summary)
+    {
+        if (_changes.TryGetValue(key, out var changed))
+        {
+            summary = changed.GetValueOrDefault();
+            return changed.HasValue;
+        }
+        return _initial.TryGet(key, out summary);
+    }
 
     /// <summary>Called (after commit) whenever a profile changed: its identifiers now point at its new summary.</summary>
     public void Refresh(ProfileDoc profile)
     {
         var summary = ProfileSummary.Of(profile);
-        foreach (var id in profile.Identifiers) _entries[Key(id.Hash)] = summary;
+        // Writers take turns so the count stays exact; readers never wait.
+        lock (_write)
+        {
+            foreach (var id in profile.Identifiers)
+            {
+                var key = Key(id.Hash);
+                if (!TryGet(key, out _)) _count++;
+                _changes[key] = summary;
+            }
+        }
     }
 
     public void Remove(IEnumerable<string> hashes)
     {
-        foreach (var h in hashes) _entries.TryRemove(Key(h), out _);
+        lock (_write)
+        {
+            foreach (var h in hashes)
+            {
+                var key = Key(h);
+                if (TryGet(key, out _)) _count--;
+                if (_initial.Contains(key)) _changes[key] = null;
+                else _changes.TryRemove(key, out _);
+            }
+        }
     }
 
     /// <summary>
     /// Reads the identifier index (small documents carrying the profile's summary), by a short-lived instance:
-    /// LiteDB keeps every page it read cached until disposed, and the host should not carry that.
+    /// LiteDB keeps every page a query read until the query ends (up to 100,000 pages, 800 MB, before it lets any
+    /// go) and caches pages until disposed, so the collection is read in bounded pages along its _id index, each
+    /// page a query of its own, which keeps the page cache to a couple of thousand pages (500 a query measured best:
+    /// 192 MB peak at 1M identifiers, against 333 MB for 10,000 and 657 MB for one query); the host carries none of it.
     /// </summary>
-    internal static List<KeyValuePair<UInt128, ProfileSummary>> Scan(Func<LiteDatabase> open)
+    internal static ScreeningTable Scan(Func<LiteDatabase> open, int pageSize = 500)
     {
-        var list = new List<KeyValuePair<UInt128, ProfileSummary>>();
+        var builder = new ScreeningTable.Builder();
         using var db = open();
-        if (!db.CollectionExists("identifiers")) return list;
-        foreach (var doc in db.GetCollection("identifiers").Query().Select("{ i: $._id, c: $.Classification, k: $.CategoryMask, l: $.LastReportAt }").ToEnumerable())
+        if (!db.CollectionExists("identifiers")) return builder.Build();
+        var collection = db.GetCollection("identifiers");
+        BsonValue after = BsonValue.MinValue;
+        while (true)
         {
-            var classification = Enum.TryParse<Classification>(doc["c"].AsString, out var c) ? c : Classification.Pending;
-            var summary = new ProfileSummary(classification, (ushort)(doc["k"].IsNumber ? doc["k"].AsInt32 : 0), doc["l"].IsDateTime ? doc["l"].AsDateTime : null);
-            list.Add(new(Key(doc["i"].AsString), summary));
+            var read = 0;
+            // The last _id read is a parameter, never part of the expression text: LiteDB caches every distinct
+            // text for the life of the process.
+            var page = collection.Query().Where(BsonExpression.Create("_id > @0", after)).OrderBy("_id").Limit(pageSize).ToEnumerable();
+            foreach (var doc in page)
+            {
+                var classification = Enum.TryParse<Classification>(doc["Classification"].AsString, out var c) ? c : Classification.Pending;
+                var mask = doc["CategoryMask"];
+                var last = doc["LastReportAt"];
+                builder.Add(Key(doc["_id"].AsString), new ProfileSummary(classification, (ushort)(mask.IsNumber ? mask.AsInt32 : 0), last.IsDateTime ? last.AsDateTime : null));
+                after = doc["_id"];
+                read++;
+            }
+            if (read < pageSize) break;
         }
-        return list;
+        return builder.Build();
     }
 
     public static ushort Mask(IEnumerable<string> categories)

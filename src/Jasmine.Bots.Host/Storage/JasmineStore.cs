@@ -13,8 +13,8 @@ public sealed class JasmineStore : IDisposable
         Protector = protector;
         FileModes.SecureDataDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var mapper = new BsonMapper { EnumAsInteger = false };
-        // The screening index is read first, by a short-lived instance: a scan of every profile fills LiteDB's page
-        // cache, which it never gives back; closing that instance returns the memory before the host starts.
+        // The screening index is read first, by a short-lived instance: LiteDB's page cache never gives memory back,
+        // so the reading instance is closed before the host starts (see ScreeningIndex.Scan).
         InitialIndex = Screening.ScreeningIndex.Scan(() => new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper) { UtcDate = true });
         _db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper)
         {
@@ -28,12 +28,13 @@ public sealed class JasmineStore : IDisposable
         Reports.EnsureIndex(r => r.ProfileId);
         Reports.EnsureIndex(r => r.Reference, unique: true);
         Invites.EnsureIndex(i => i.IssuedBy);
+        StoreBackup.EnsureKeyCheck(_db, protector);
     }
 
     public string Path_ { get; }
 
     /// <summary>The screening index as read at open; handed to <see cref="Screening.ScreeningIndex"/> once, then dropped.</summary>
-    internal List<KeyValuePair<UInt128, Screening.ProfileSummary>>? InitialIndex { get; set; }
+    internal Screening.ScreeningTable? InitialIndex { get; set; }
     public FieldProtector Protector { get; }
     public LiteDatabase Database => _db;
 
@@ -59,6 +60,20 @@ public sealed class JasmineStore : IDisposable
     public void Checkpoint()
     {
         lock (_writer) _db.Checkpoint();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on the data file while nothing can write: the store's lock is held and the
+    /// write-ahead log is folded in first, so the file alone holds every committed write and no part of any other
+    /// (a backup copies it; turns wait meanwhile).
+    /// </summary>
+    public void WhileCheckpointed(Action<string> read)
+    {
+        lock (_writer)
+        {
+            _db.Checkpoint();
+            read(Path.GetFullPath(Path_));
+        }
     }
 
     public ILiteCollection<MemberDoc> Members => Collection<MemberDoc>("members");

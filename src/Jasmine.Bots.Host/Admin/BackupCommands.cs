@@ -1,0 +1,74 @@
+using Jasmine.Bots.Privacy;
+using Jasmine.Bots.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Jasmine.Bots.Admin;
+
+/// <summary><c>backup &lt;file&gt;</c>: a consistent copy of the store, taken by the running host when there is one.</summary>
+public sealed class BackupCommand(JasmineStore store) : IAdminCommand
+{
+    public string Name => "backup";
+    public string Usage => "backup <file>   writes a consistent copy of the store (encrypted, without the key; mode 0600) while the host keeps serving";
+
+    public Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken ct)
+    {
+        var positional = AdminArgs.Positional(args);
+        if (positional.Count != 1) throw new UsageException("One backup file is required.");
+        try
+        {
+            var written = StoreBackup.Backup(store, positional[0]);
+            output.WriteLine($"Backup written to {written.File}: {written.Bytes / 1e6:0.0} MB, {written.Members} member(s), {written.Reports} report(s); read back with this key. Turns waited {written.Held.TotalSeconds:0.0} s while it was copied.");
+            output.WriteLine("It is encrypted and holds no key: keep the key (jasmine.key or Jasmine:MasterKey) apart from it. Without the key the backup is useless; with both, anyone can read it.");
+            return Task.FromResult(0);
+        }
+        catch (DataAccessException e)
+        {
+            output.WriteLine("backup: " + e.Message);
+            return Task.FromResult(1);
+        }
+    }
+}
+
+/// <summary>
+/// <c>restore &lt;file&gt;</c>: puts a backup in place of the store, with the host stopped. It needs nothing that opens
+/// the store (the command line runs it before anything does, see <see cref="AdminExtensions"/>).
+/// </summary>
+public sealed class RestoreCommand(IOptions<JasmineOptions> options, IServiceProvider services, TimeProvider time) : IAdminCommand
+{
+    public string Name => "restore";
+    public string Usage => "restore <file>   with the host stopped: checks the backup against this key, keeps the current data aside, puts the backup in place";
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken ct)
+    {
+        var positional = AdminArgs.Positional(args);
+        if (positional.Count != 1) throw new UsageException("One backup file is required.");
+        var settings = options.Value;
+        // Run through a host's admin socket, or beside a host that answers on it: the store is open, refuse.
+        if (await AdminSocketClient.AnswersAsync(AdminSocketServer.PathFor(settings), ct))
+        {
+            await output.WriteLineAsync("restore: a host is running on this data directory; stop it, then run restore again. Nothing was changed.");
+            return 1;
+        }
+        // Without a key one would be generated, and no backup could be read with it: ask for the right one instead.
+        if (string.IsNullOrWhiteSpace(settings.MasterKey) && !File.Exists(settings.DataPath("jasmine.key")))
+        {
+            await output.WriteLineAsync($"restore: there is no key in {Path.GetDirectoryName(settings.DataPath("jasmine.key"))}: put back the key file jasmine.key the backup was made with (or set Jasmine:MasterKey), then run restore again. Nothing was changed.");
+            return 1;
+        }
+        try
+        {
+            var protector = services.GetRequiredService<FieldProtector>();
+            var (restored, keptAs) = StoreBackup.Restore(settings.DataPath("jasmine.db"), positional[0], protector, time.GetUtcNow().UtcDateTime);
+            await output.WriteLineAsync($"Restored {Path.GetFullPath(positional[0])}: {restored.Members} member(s), {restored.Reports} report(s).");
+            await output.WriteLineAsync(keptAs is null
+                ? "There was no store here before."
+                : $"The previous data file is kept as {keptAs}; delete it once the restored store looks right.");
+            return 0;
+        }
+        catch (DataAccessException e)
+        {
+            await output.WriteLineAsync("restore: " + e.Message);
+            return 1;
+        }
+    }
+}
