@@ -64,6 +64,7 @@ public sealed class FakeAndroidGatewayServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         _app = builder.Build();
+        _app.MapPost("/auth/token", (Delegate)IssueTokenAsync);
         _app.MapPost("/messages", (Delegate)SendAsync);
         _app.MapPost("/message", (Delegate)SendAsync);
         _app.MapGet("/messages/{id}", (HttpContext c, string id) =>
@@ -282,7 +283,50 @@ public sealed class FakeAndroidGatewayServer : IAsyncDisposable
 
     private string Now() => _clock.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
 
+    /// <summary>On: sending and webhooks accept only Bearer tokens from <c>POST /auth/token</c>, as a client restricted to JWT.</summary>
+    public bool RequireJwt { get; set; }
+
+    private readonly ConcurrentDictionary<string, (string[] Scopes, DateTimeOffset ExpiresAt)> _tokens = new(StringComparer.Ordinal);
+    private int _tokensIssued;
+
+    /// <summary>Tokens issued by <c>POST /auth/token</c> so far.</summary>
+    public int TokensIssued => Volatile.Read(ref _tokensIssued);
+
+    /// <summary>Every token stops working, as after <c>DELETE /auth/token/{jti}</c> or a restart of a private server.</summary>
+    public void RevokeTokens() => _tokens.Clear();
+
+    /// <summary>POST /auth/token (the app's local server; a cloud server has it under /3rdparty/v1): Basic only, answers 201.</summary>
+    private async Task<IResult> IssueTokenAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _requests);
+        if (!IsBasic(context.Request)) return Error(401, "Unauthorized");
+        JsonNode? body;
+        try { body = await JsonNode.ParseAsync(context.Request.Body); }
+        catch (System.Text.Json.JsonException) { return Error(400, "Invalid request"); }
+        var scopes = body?["scopes"] is JsonArray a ? a.Select(x => x?.GetValue<string>() ?? "").ToArray() : [];
+        var ttl = body?["ttl"]?.GetValue<int>() ?? 3600;
+        if (scopes.Length == 0 || ttl <= 0) return Error(400, "Invalid request");
+        var id = Guid.NewGuid().ToString("N");
+        var token = "eyJ." + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        var expires = _clock.GetUtcNow().AddSeconds(ttl);
+        _tokens[token] = (scopes, expires);
+        Interlocked.Increment(ref _tokensIssued);
+        return Results.Json(new JsonObject { ["id"] = id, ["token_type"] = "Bearer", ["access_token"] = token, ["expires_at"] = expires.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) }, statusCode: 201);
+    }
+
     private bool IsAuthorised(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            var scope = request.Path.StartsWithSegments("/webhooks") ? (HttpMethods.IsGet(request.Method) ? "webhooks:list" : "webhooks:write")
+                : HttpMethods.IsGet(request.Method) ? "messages:read" : "messages:send";
+            return _tokens.TryGetValue(header["Bearer ".Length..].Trim(), out var t) && t.ExpiresAt > _clock.GetUtcNow() && t.Scopes.Contains(scope);
+        }
+        return !RequireJwt && IsBasic(request);
+    }
+
+    private bool IsBasic(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         if (!header.StartsWith("Basic ", StringComparison.Ordinal)) return false;

@@ -120,6 +120,36 @@ public sealed class AndroidGatewayProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_jwt_the_password_only_buys_an_hours_token_which_is_reused_and_replaced_when_the_gateway_refuses_it()
+    {
+        _gateway.RequireJwt = true;
+        using var host = BuildHost(new() { ["Sms:AndroidGateway:Auth"] = "jwt" });
+        var provider = host.Services.GetRequiredService<ISmsProvider>();
+
+        Assert.Equal(SmsSendStatus.Sent, (await provider.SendAsync("+33612345678", "un", "jb11r0p0", CancellationToken.None)).Status);
+        Assert.Equal(SmsSendStatus.Sent, (await provider.SendAsync("+33612345678", "deux", "jb12r0p0", CancellationToken.None)).Status);
+        Assert.Equal(1, _gateway.TokensIssued);
+        // The webhooks are registered with the same token (its scopes cover them).
+        var gateway = host.Services.GetRequiredService<AndroidGatewaySmsProvider>();
+        Assert.Equal(4, (await gateway.RegisterWebhooksAsync(new Uri("https://bots.example.org" + AndroidGatewayWebhook.Path), CancellationToken.None)).Count);
+        Assert.Equal(1, _gateway.TokensIssued);
+
+        // Revoked on the gateway: the refused send gets a new token and goes through, once.
+        _gateway.RevokeTokens();
+        Assert.Equal(SmsSendStatus.Sent, (await provider.SendAsync("+33612345678", "trois", "jb13r0p0", CancellationToken.None)).Status);
+        Assert.Equal(2, _gateway.TokensIssued);
+        Assert.Equal(["un", "deux", "trois"], _gateway.Sent.Select(m => m.Text));
+
+        // A wrong password gets no token: the message waits (it is not dropped) and the log says what to check.
+        using var wrong = BuildHost(new() { ["Sms:AndroidGateway:Auth"] = "jwt", ["Sms:AndroidGateway:Password"] = "wrong-password-also-secret" });
+        Assert.Equal(SmsSendStatus.RetryLater, (await wrong.Services.GetRequiredService<ISmsProvider>().SendAsync("+33611111111", "quatre", "jb14r0p0", CancellationToken.None)).Status);
+        Assert.Contains(_logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("check Sms:AndroidGateway:Username and Password", StringComparison.Ordinal));
+        Assert.Equal(3, _gateway.Sent.Count);
+        foreach (var secret in new[] { _gateway.Password, "wrong-password-also-secret", "eyJ." })
+            Assert.DoesNotContain(_logs.Lines, line => line.Contains(secret, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_host_registers_its_webhook_once_per_event()
     {
         using var host = BuildHost();
@@ -138,6 +168,7 @@ public sealed class AndroidGatewayProviderTests : IAsyncLifetime
     [InlineData("Sms:AndroidGateway:PerDay", "0", "PerDay must be at least 1")]
     [InlineData("Sms:AndroidGateway:ReservedForReplies", "600", "ReservedForReplies must be at least 0 and less than PerDay")]
     [InlineData("Sms:Provider", "android", "Sms:Provider must be 'twilio' or 'android-gateway'")]
+    [InlineData("Sms:AndroidGateway:Auth", "oauth", "Auth must be 'basic' or 'jwt'")]
     public async Task Bad_settings_stop_the_start_with_a_clear_message_that_quotes_no_secret(string key, string value, string expected)
     {
         using var host = BuildHost(new() { [key] = value, ["Sms:AndroidGateway:Password"] = "pw-that-must-not-appear" });

@@ -14,6 +14,14 @@ public sealed class AndroidGatewayOptions
     public string? ApiBaseUrl { get; set; }
     public string? Username { get; set; }
     public string? Password { get; set; }
+    public const string AuthBasic = "basic", AuthJwt = "jwt";
+    /// <summary>
+    /// <c>basic</c> (every request carries the username and password) or <c>jwt</c> (they only obtain an hour's
+    /// Bearer token with the scopes we use, see <see cref="AndroidGatewayAuth"/>).
+    /// </summary>
+    public string Auth { get; set; } = AuthBasic;
+    /// <summary>Lifetime asked for a JWT (seconds).</summary>
+    public int TokenTtlSeconds { get; set; } = 3600;
     /// <summary>The app's Settings → Webhooks → Signing Key: every webhook is checked against it.</summary>
     public string? SigningKey { get; set; }
 
@@ -58,6 +66,8 @@ public sealed class AndroidGatewayOptions
         if (TtlSeconds is < 5) yield return "Sms:AndroidGateway:TtlSeconds must be at least 5.";
         if (MaxWebhookBytes is < 1024 or > 1024 * 1024) yield return "Sms:AndroidGateway:MaxWebhookBytes must be between 1 KiB and 1 MiB.";
         if (ResendAfter < TimeSpan.Zero) yield return "Sms:AndroidGateway:ResendAfter must not be negative.";
+        if (Auth is not (AuthBasic or AuthJwt)) yield return "Sms:AndroidGateway:Auth must be 'basic' or 'jwt'.";
+        if (TokenTtlSeconds is < 300 or > 86_400) yield return "Sms:AndroidGateway:TokenTtlSeconds must be between 300 and 86400.";
         if (TimestampTolerance <= TimeSpan.Zero || TimestampTolerance > TimeSpan.FromMinutes(15)) yield return "Sms:AndroidGateway:TimestampTolerance must be positive and at most 15 minutes.";
     }
 

@@ -10,12 +10,12 @@ namespace Jasmine.Bots.Channels.Sms;
 
 /// <summary>
 /// SMS Gateway for Android's REST API (its OpenAPI, app/src/main/assets/api/swagger.json): <c>POST {base}/messages</c>
-/// with HTTP Basic auth and <c>{"id","textMessage":{"text"},"phoneNumbers":[…],"simNumber","ttl","withDeliveryReport"}</c>,
+/// with HTTP Basic auth or a JWT (<see cref="AndroidGatewayAuth"/>) and <c>{"id","textMessage":{"text"},"phoneNumbers":[…],"simNumber","ttl","withDeliveryReport"}</c>,
 /// answered <c>202</c> with the message state. We choose the message id ourselves: the gateway answers 409 to an id it
 /// already has, so a retry after a lost answer (or a crash) cannot send the SMS twice, and the id names the outbox
 /// entry when the phone reports sms:sent / sms:delivered / sms:failed. Its HttpClient is registered without loggers.
 /// </summary>
-public sealed class AndroidGatewaySmsProvider(HttpClient http, IOptions<AndroidGatewayOptions> options, ILogger<AndroidGatewaySmsProvider> logger) : ISmsProvider
+public sealed class AndroidGatewaySmsProvider(HttpClient http, IOptions<AndroidGatewayOptions> options, AndroidGatewayAuth auth, ILogger<AndroidGatewaySmsProvider> logger) : ISmsProvider
 {
     public string Name => SmsOptions.AndroidGateway;
     public bool ReportsDelivery => true;
@@ -30,17 +30,33 @@ public sealed class AndroidGatewaySmsProvider(HttpClient http, IOptions<AndroidG
         var o = options.Value;
         if (!o.IsConfigured) throw new InvalidOperationException("The Android SMS gateway is not configured (Sms:AndroidGateway).");
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, o.ApiBaseUrl!.TrimEnd('/') + "/messages");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.Username}:{o.Password}")));
-        request.Content = JsonContent.Create(new SendRequest(messageId, new TextMessage(body), [toE164], o.SimNumber, o.TtlSeconds, true), SendJson.Default.SendRequest);
+        HttpResponseMessage? response = null;
+        // Twice at most: a Bearer token the gateway no longer accepts (revoked, expired early) is replaced once.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            AuthenticationHeaderValue header;
+            try { header = await auth.HeaderAsync(http, ct); }
+            catch (Exception e) when (e is GatewayAuthException or HttpRequestException or JsonException || e is TaskCanceledException && !ct.IsCancellationRequested)
+            {
+                // No token (wrong credentials, the gateway unreachable): the message waits, it is not dropped.
+                logger.LogWarning("Android SMS gateway: no token ({ExceptionType}); the message waits", e.GetType().Name);
+                return new SmsSendResult(SmsSendStatus.RetryLater, RetryAfter: TimeSpan.FromMinutes(1));
+            }
+            using var request = new HttpRequestMessage(HttpMethod.Post, o.ApiBaseUrl!.TrimEnd('/') + "/messages");
+            request.Headers.Authorization = header;
+            request.Content = JsonContent.Create(new SendRequest(messageId, new TextMessage(body), [toE164], o.SimNumber, o.TtlSeconds, true), SendJson.Default.SendRequest);
 
-        // The phone is off, out of Wi-Fi, or the server is down: wait.
-        var response = await SmsHttp.SendAsync(http, request, logger, "Android SMS gateway", ct);
-        if (response is null) return new SmsSendResult(SmsSendStatus.RetryLater);
+            // The phone is off, out of Wi-Fi, or the server is down: wait.
+            response = await SmsHttp.SendAsync(http, request, logger, "Android SMS gateway", ct);
+            if (response is null) return new SmsSendResult(SmsSendStatus.RetryLater);
+            if (response.StatusCode != HttpStatusCode.Unauthorized || header.Scheme != "Bearer" || attempt == 1) break;
+            auth.Refused(header);
+            response.Dispose();
+        }
 
         using (response)
         {
-            var status = (int)response.StatusCode;
+            var status = (int)response!.StatusCode;
             if (response.StatusCode == HttpStatusCode.Conflict && messageId is not null)
             {
                 // Our id is already there: an earlier attempt got through and only its answer was lost.
@@ -81,10 +97,10 @@ public sealed class AndroidGatewaySmsProvider(HttpClient http, IOptions<AndroidG
     {
         var o = options.Value;
         if (!o.IsConfigured) throw new InvalidOperationException("The Android SMS gateway is not configured (Sms:AndroidGateway).");
-        var auth = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.Username}:{o.Password}")));
+        var header = await auth.HeaderAsync(http, ct);
         var baseUrl = o.ApiBaseUrl!.TrimEnd('/');
         using var list = new HttpRequestMessage(HttpMethod.Get, baseUrl + "/webhooks");
-        list.Headers.Authorization = auth;
+        list.Headers.Authorization = header;
         using var listed = await http.SendAsync(list, ct);
         if (!listed.IsSuccessStatusCode) throw new InvalidOperationException($"The gateway answered HTTP {(int)listed.StatusCode} to GET /webhooks (check the credentials).");
         using var existing = JsonDocument.Parse(await listed.Content.ReadAsStringAsync(ct));
@@ -101,7 +117,7 @@ public sealed class AndroidGatewaySmsProvider(HttpClient http, IOptions<AndroidG
             {
                 Content = JsonContent.Create(new WebhookRegistration(webhookUrl.AbsoluteUri, ev), SendJson.Default.WebhookRegistration),
             };
-            register.Headers.Authorization = auth;
+            register.Headers.Authorization = header;
             using var response = await http.SendAsync(register, ct);
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"The gateway answered HTTP {(int)response.StatusCode} to registering {ev}.");
             added.Add(ev);

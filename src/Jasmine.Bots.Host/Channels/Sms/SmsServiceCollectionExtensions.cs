@@ -1,5 +1,6 @@
 using Jasmine.Bots.Channels.Outbox;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Jasmine.Bots.Channels.Sms;
 
@@ -33,6 +34,8 @@ public static class SmsServiceCollectionExtensions
         // Registered always, used only when configured: configuration may be supplied after this runs (tests).
         // The default HttpClient loggers write request URIs; we keep every send out of the logs entirely.
         builder.Services.AddHttpClient<TwilioSmsProvider>(http => http.Timeout = TimeSpan.FromSeconds(20)).RemoveAllLoggers();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AndroidGatewayAuth>();
         builder.Services.AddHttpClient<AndroidGatewaySmsProvider>(http => http.Timeout = TimeSpan.FromSeconds(20)).RemoveAllLoggers();
         builder.Services.AddTransient<ISmsProvider>(sp => sp.GetRequiredService<IOptions<SmsOptions>>().Value.Provider == SmsOptions.AndroidGateway
             ? sp.GetRequiredService<AndroidGatewaySmsProvider>()
