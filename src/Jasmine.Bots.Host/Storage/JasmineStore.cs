@@ -8,7 +8,8 @@ public sealed class JasmineStore : IDisposable
 {
     private readonly LiteDatabase _db;
 
-    public JasmineStore(string path, FieldProtector protector)
+    /// <param name="durable"><c>Jasmine:Store:Durable</c>: a turn is answered only once its commit is fsynced (see <see cref="Durability"/>).</param>
+    public JasmineStore(string path, FieldProtector protector, bool durable = true)
     {
         Protector = protector;
         FileModes.SecureDataDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -22,6 +23,7 @@ public sealed class JasmineStore : IDisposable
             UtcDate = true,
         };
         Path_ = path;
+        Durability = new Durability(path, durable);
         Members.EnsureIndex(m => m.InvitedBy);
         Addresses.EnsureIndex(a => a.MemberId);
         Reports.EnsureIndex(r => r.ReporterId);
@@ -31,6 +33,9 @@ public sealed class JasmineStore : IDisposable
     }
 
     public string Path_ { get; }
+
+    /// <summary>Makes commits survive a power cut, many at a time: wait on it after a commit before answering.</summary>
+    public Durability Durability { get; }
 
     /// <summary>The screening index as read at open; handed to <see cref="Screening.ScreeningIndex"/> once, then dropped.</summary>
     internal List<KeyValuePair<UInt128, Screening.ProfileSummary>>? InitialIndex { get; set; }
@@ -136,5 +141,10 @@ public sealed class JasmineStore : IDisposable
     /// <summary>Features with data of their own add their erasure here (run by the retention job).</summary>
     public List<Action<DateTime>> RetentionTasks { get; } = [];
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        // Its last fsync first, while LiteDB's write-ahead file is still there.
+        Durability.Dispose();
+        _db.Dispose();
+    }
 }
