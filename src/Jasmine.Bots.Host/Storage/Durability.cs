@@ -13,6 +13,9 @@ namespace Jasmine.Bots.Storage;
 /// <remarks>
 /// On Linux an fsync on any descriptor of a file flushes all its dirty pages, so our own read-only handle is enough,
 /// and it stays valid when a checkpoint truncates the file (same inode; LiteDB deletes the file only when it closes).
+/// A checkpoint fsyncs the data file itself before it empties the log. The dispatcher may send a reply before its
+/// turn's fsync: a power cut in between loses that turn, but the channel got no 200 and delivers the message again,
+/// so she is answered again — at worst twice, the dispatcher's documented at-least-once.
 /// </remarks>
 public sealed class Durability : IDisposable
 {
