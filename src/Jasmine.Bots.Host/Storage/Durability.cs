@@ -24,7 +24,7 @@ public sealed class Durability : IDisposable
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<SafeFileHandle> _tracked = [];
-    private readonly Task? _flusher;
+    private readonly Thread? _flusher;
     private List<TaskCompletionSource> _waiting = [];
     private bool _requested;
     private SafeFileHandle? _log;
@@ -36,7 +36,13 @@ public sealed class Durability : IDisposable
         // LiteDB names its write-ahead file after the data file: jasmine.db → jasmine-log.db, beside it.
         _logPath = Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full) + "-log" + Path.GetExtension(full));
         Enabled = enabled;
-        if (enabled) _flusher = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // A thread of its own, blocked in its wait and in fsync: on the thread pool it would queue behind the very
+        // requests it holds back, and a busy host would wait longest for the fsync that would release them.
+        if (enabled)
+        {
+            _flusher = new Thread(Run) { IsBackground = true, Name = "jasmine-fsync" };
+            _flusher.Start();
+        }
     }
 
     /// <summary><c>Jasmine:Store:Durable</c>: off, a commit is kept by the kernel only (it survives kill -9, not a power cut).</summary>
@@ -88,19 +94,19 @@ public sealed class Durability : IDisposable
         catch (SemaphoreFullException) { }
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         while (true)
         {
-            try { await _wake.WaitAsync(_stop.Token); }
+            try { _wake.Wait(_stop.Token); }
             catch (OperationCanceledException) { break; }
-            await FlushGroupAsync();
+            FlushGroup();
         }
         // Stopping: whoever still waits gets the last fsync.
-        await FlushGroupAsync();
+        FlushGroup();
     }
 
-    private async Task FlushGroupAsync()
+    private void FlushGroup()
     {
         List<TaskCompletionSource> group;
         lock (_gate)
@@ -112,7 +118,7 @@ public sealed class Durability : IDisposable
         }
         try
         {
-            if (BeforeFlush is { } hook) await hook(group.Count);
+            BeforeFlush?.Invoke(group.Count).GetAwaiter().GetResult();
             FlushToDisk();
             Interlocked.Increment(ref _flushes);
             foreach (var done in group) done.TrySetResult();
@@ -143,8 +149,7 @@ public sealed class Durability : IDisposable
             if (_stop.IsCancellationRequested) return;
             _stop.Cancel();
         }
-        try { _flusher?.Wait(TimeSpan.FromSeconds(10)); }
-        catch (AggregateException) { }
+        _flusher?.Join(TimeSpan.FromSeconds(10));
         _log?.Dispose();
         _stop.Dispose();
     }

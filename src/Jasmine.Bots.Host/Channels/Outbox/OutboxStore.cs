@@ -80,7 +80,7 @@ public sealed class OutboxKeyDoc
 /// the channel's answer and that write(): microseconds. The journal and the deletions are fsynced in groups with
 /// the store's commits (<see cref="Durability"/>), so after a power cut it is a few milliseconds.
 /// </remarks>
-public sealed class OutboxStore
+public sealed class OutboxStore : IDisposable
 {
     private const string Purpose = "outbox";
     private const long JournalCompactBytes = 256 * 1024;
@@ -106,7 +106,9 @@ public sealed class OutboxStore
         _journal.Seek(0, SeekOrigin.End);
         // fsynced with the store's commits, so that after a power cut too a sent message is not sent again.
         store.Durability.Track(_journal.SafeFileHandle);
-        _sentWriter = Task.Factory.StartNew(WriteSentAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // Its own thread: it waits on the store's lock, which a thread-pool thread should not do under load.
+        _sentWriter = new Thread(WriteSent) { IsBackground = true, Name = "jasmine-outbox-sent" };
+        _sentWriter.Start();
     }
 
     private void ReplayJournal(string path)
@@ -318,7 +320,7 @@ public sealed class OutboxStore
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<SentEntry> _sent = new();
     private readonly SemaphoreSlim _sentWake = new(0, 1);
-    private readonly Task _sentWriter;
+    private readonly Thread _sentWriter;
     // Journal lines whose deletion is not committed yet: the journal may be emptied only when there is none.
     private int _unsettled;
     private const int SentPerCommit = 256;
@@ -349,12 +351,12 @@ public sealed class OutboxStore
     }
 
     /// <summary>One writer for every send's deletion: one commit carries all that finished meanwhile.</summary>
-    private async Task WriteSentAsync()
+    private void WriteSent()
     {
         var batch = new List<SentEntry>(SentPerCommit);
         while (true)
         {
-            await _sentWake.WaitAsync();
+            _sentWake.Wait();
             while (!_sent.IsEmpty)
             {
                 batch.Clear();
@@ -382,7 +384,19 @@ public sealed class OutboxStore
                 }
                 Settled(batch.Count);
             }
+            if (_closing) return;
         }
+    }
+
+    private volatile bool _closing;
+
+    /// <summary>The host stops: what was sent is still deleted, then the writer's thread ends.</summary>
+    public void Dispose()
+    {
+        _closing = true;
+        try { _sentWake.Release(); }
+        catch (SemaphoreFullException) { }
+        _sentWriter.Join(TimeSpan.FromSeconds(10));
     }
 
     private void DeleteSent(SentEntry entry)
