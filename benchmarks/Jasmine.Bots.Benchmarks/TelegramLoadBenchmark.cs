@@ -106,6 +106,7 @@ public static partial class TelegramLoadBenchmark
         var memoryBefore = Environment.WorkingSet;
         Console.WriteLine($"telegram-load{(bare ? " (bare pipeline)" : durable ? " (durable: fsync per group)" : " (not durable: no fsync)")}: {rate}/s for {seconds} s ({total} messages), {memberCount} members, {connections} webhook connections, {Environment.ProcessorCount} cores");
 
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         var clock = Stopwatch.StartNew();
         var inFlight = new List<Task>(total);
         var next = 0;
@@ -123,6 +124,7 @@ public static partial class TelegramLoadBenchmark
         while ((replied.Sum() < total - errors || !idle()) && drain.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(20);
         var allDone = clock.Elapsed;
         peakWorkingSet = Math.Max(peakWorkingSet, Environment.WorkingSet);
+        var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
 
         var answered = Enumerable.Range(0, total).Where(i => replied[i] == 1).Select(i => latency[i]).Order().ToArray();
         var posts = webhookMs.Order().ToArray();
@@ -131,6 +133,10 @@ public static partial class TelegramLoadBenchmark
         Console.WriteLine($"webhook errors {errors,8}   duplicate replies {duplicates}   unanswered {total - answered.Length}");
         Console.WriteLine($"webhook POST   p50 {P(posts, 0.50),7:0.0} ms   p99 {P(posts, 0.99),7:0.0} ms   max {P(posts, 1),7:0.0} ms");
         Console.WriteLine($"POST → reply   p50 {P(answered, 0.50),7:0.0} ms   p99 {P(answered, 0.99),7:0.0} ms   max {P(answered, 1),7:0.0} ms");
+        // Less sensitive to a busy machine than the latencies: what one message costs this process (host, fake and load generator).
+        Console.WriteLine($"CPU            {cpu.TotalMilliseconds / Math.Max(1, answered.Length),8:0.00} ms per reply (whole process), {cpu.TotalSeconds / allDone.TotalSeconds:0.00} cores busy on average");
+        if (host?.Services.GetRequiredService<OutboxStore>().SentCommits is { } sentCommits)
+            Console.WriteLine($"sent side      {sentCommits,8} commits ({(double)answered.Length / Math.Max(1, sentCommits):0.0} sends per commit)");
         if (host?.Services.GetRequiredService<Storage.JasmineStore>().Durability is { Enabled: true } durability)
             Console.WriteLine($"fsync          {durability.Flushes,8} group fsyncs ({(double)answered.Length / Math.Max(1, durability.Flushes):0.0} replies per fsync)");
         Console.WriteLine($"memory         working set {memoryBefore / 1048576} MB before, {peakWorkingSet / 1048576} MB peak; GC heap {GC.GetTotalMemory(false) / 1048576} MB; gen2 collections {GC.CollectionCount(2)}");

@@ -383,12 +383,17 @@ public sealed class OutboxStore : IDisposable
                     }
                 }
                 Settled(batch.Count);
+                Interlocked.Increment(ref _sentCommits);
             }
             if (_closing) return;
         }
     }
 
     private volatile bool _closing;
+    private long _sentCommits;
+
+    /// <summary>Commits the sent writer made (the benchmark divides the sends by it).</summary>
+    internal long SentCommits => Interlocked.Read(ref _sentCommits);
 
     /// <summary>The host stops: what was sent is still deleted, then the writer's thread ends.</summary>
     public void Dispose()
