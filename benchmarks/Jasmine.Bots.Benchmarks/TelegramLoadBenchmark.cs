@@ -106,6 +106,7 @@ public static partial class TelegramLoadBenchmark
         var memoryBefore = Environment.WorkingSet;
         Console.WriteLine($"telegram-load{(bare ? " (bare pipeline)" : durable ? " (durable: fsync per group)" : " (not durable: no fsync)")}: {rate}/s for {seconds} s ({total} messages), {memberCount} members, {connections} webhook connections, {Environment.ProcessorCount} cores");
 
+        var transactionsBefore = host?.Services.GetRequiredService<Storage.JasmineStore>().TransactionStats ?? default;
         var cpuBefore = Environment.CpuUsage.TotalTime;
         var clock = Stopwatch.StartNew();
         var inFlight = new List<Task>(total);
@@ -135,6 +136,12 @@ public static partial class TelegramLoadBenchmark
         Console.WriteLine($"POST → reply   p50 {P(answered, 0.50),7:0.0} ms   p99 {P(answered, 0.99),7:0.0} ms   max {P(answered, 1),7:0.0} ms");
         // Less sensitive to a busy machine than the latencies: what one message costs this process (host, fake and load generator).
         Console.WriteLine($"CPU            {cpu.TotalMilliseconds / Math.Max(1, answered.Length),8:0.00} ms per reply (whole process), {cpu.TotalSeconds / allDone.TotalSeconds:0.00} cores busy on average");
+        if (host?.Services.GetRequiredService<Storage.JasmineStore>().TransactionStats is { } transactions)
+        {
+            // Transactions run one at a time: held close to 100 % of the run, they are what bounds the throughput.
+            var held = transactions.Held - transactionsBefore.Held;
+            Console.WriteLine($"store lock     {transactions.Count - transactionsBefore.Count,8} transactions held it {held.TotalMilliseconds / Math.Max(1, answered.Length):0.00} ms per reply, {held / allDone:P0} of the run");
+        }
         if (host?.Services.GetRequiredService<OutboxStore>().SentCommits is { } sentCommits)
             Console.WriteLine($"sent side      {sentCommits,8} commits ({(double)answered.Length / Math.Max(1, sentCommits):0.0} sends per commit)");
         if (host?.Services.GetRequiredService<Storage.JasmineStore>().Durability is { Enabled: true } durability)

@@ -57,7 +57,7 @@ public sealed class Durability : IDisposable
     /// <summary>Test hook: runs on the flusher before each fsync, with the number of callers that fsync will release.</summary>
     internal Func<int, Task>? BeforeFlush { get; set; }
 
-    /// <summary>Another file whose writes must reach the disk with the store's (the outbox's sent-journal).</summary>
+    /// <summary>Another file whose writes must reach the disk with the store's (the outbox's sent-journal); its writer calls <see cref="RequestFlush"/>.</summary>
     public void Track(SafeFileHandle handle)
     {
         lock (_gate) _tracked.Add(handle);
@@ -80,7 +80,7 @@ public sealed class Durability : IDisposable
         return done.Task;
     }
 
-    /// <summary>Asks for an fsync soon without waiting for it (what the dispatcher deletes after a send).</summary>
+    /// <summary>Asks for an fsync soon, tracked files included, without waiting for it (what the dispatcher deletes after a send).</summary>
     public void RequestFlush()
     {
         if (!Enabled) return;
@@ -109,17 +109,20 @@ public sealed class Durability : IDisposable
     private void FlushGroup()
     {
         List<TaskCompletionSource> group;
+        bool requested;
         lock (_gate)
         {
             if (_waiting.Count == 0 && !_requested) return;
             group = _waiting;
             _waiting = [];
+            requested = _requested;
             _requested = false;
         }
         try
         {
             BeforeFlush?.Invoke(group.Count).GetAwaiter().GetResult();
-            FlushToDisk();
+            // A turn's commit is all in LiteDB's file; the other files are written only by those who ask with RequestFlush.
+            FlushToDisk(alsoTracked: requested);
             Interlocked.Increment(ref _flushes);
             foreach (var done in group) done.TrySetResult();
         }
@@ -130,12 +133,13 @@ public sealed class Durability : IDisposable
         }
     }
 
-    private void FlushToDisk()
+    private void FlushToDisk(bool alsoTracked)
     {
         // Opened on first use: a new store has no write-ahead file until its first commit.
         if (_log is null && File.Exists(_logPath))
             _log = File.OpenHandle(_logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         if (_log is not null) RandomAccess.FlushToDisk(_log);
+        if (!alsoTracked) return;
         SafeFileHandle[] tracked;
         lock (_gate) tracked = [.. _tracked];
         foreach (var handle in tracked)

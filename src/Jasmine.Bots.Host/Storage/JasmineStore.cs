@@ -78,6 +78,7 @@ public sealed class JasmineStore : IDisposable
         // each other until LiteDB's one-minute timeout; LiteDB writes one at a time anyway.
         lock (_writer)
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             if (!_db.BeginTrans()) return work();
             _depth++;
             try
@@ -95,6 +96,24 @@ public sealed class JasmineStore : IDisposable
                 _db.Rollback();
                 throw;
             }
+            finally
+            {
+                _transactions++;
+                _transactionTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+            }
+        }
+    }
+
+    // Written under the lock; read by the benchmark (how long transactions held the store, one after the other).
+    private long _transactions;
+    private long _transactionTicks;
+
+    /// <summary>Explicit transactions so far, and the time they held the store's lock in all.</summary>
+    internal (long Count, TimeSpan Held) TransactionStats
+    {
+        get
+        {
+            lock (_writer) return (_transactions, System.Diagnostics.Stopwatch.GetElapsedTime(0, _transactionTicks));
         }
     }
 
