@@ -140,7 +140,8 @@ public static partial class TelegramLoadBenchmark
         {
             // Transactions run one at a time: held close to 100 % of the run, they are what bounds the throughput.
             var held = transactions.Held - transactionsBefore.Held;
-            Console.WriteLine($"store lock     {transactions.Count - transactionsBefore.Count,8} transactions held it {held.TotalMilliseconds / Math.Max(1, answered.Length):0.00} ms per reply, {held / allDone:P0} of the run");
+            var committing = transactions.Committing - transactionsBefore.Committing;
+            Console.WriteLine($"store lock     {transactions.Count - transactionsBefore.Count,8} transactions held it {held.TotalMilliseconds / Math.Max(1, answered.Length):0.00} ms per reply ({committing.TotalMilliseconds / Math.Max(1, answered.Length):0.00} ms of it in LiteDB's Commit), {held / allDone:P0} of the run");
         }
         if (host?.Services.GetRequiredService<OutboxStore>().SentCommits is { } sentCommits)
             Console.WriteLine($"sent side      {sentCommits,8} commits ({(double)answered.Length / Math.Max(1, sentCommits):0.0} sends per commit)");
