@@ -25,6 +25,6 @@ switch (args.FirstOrDefault())
         NearestServiceBenchmark.Run();
         break;
     default:
-        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N] | screening [--identifiers N] [--lookups N] | fanout [--members N] [--rate N] [--sms N] | services | federation [--lookups N] [--dangerous N] | soak [--minutes N] [--rate N | --idle]");
+        Console.WriteLine("benchmarks: telegram-load [--rate N] [--seconds N] [--members N] [--durable true|false] [--bare] | screening [--identifiers N] [--lookups N] | fanout [--members N] [--rate N] [--sms N] | services | federation [--lookups N] [--dangerous N] | soak [--minutes N] [--rate N | --idle]");
         break;
 }

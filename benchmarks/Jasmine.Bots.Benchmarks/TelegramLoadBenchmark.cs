@@ -9,12 +9,15 @@ using Jasmine.Bots.Channels.Outbox;
 using Jasmine.Bots.Domain;
 using Jasmine.Bots.Members;
 using Jasmine.Bots.Tests.Fakes;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Jasmine.Bots.Benchmarks;
 
@@ -38,6 +41,10 @@ public static partial class TelegramLoadBenchmark
         // Telegram opens at most 40 connections to a webhook by default (setWebhook max_connections).
         var connections = IntOption(args, "--connections", 40);
         var total = rate * seconds;
+        // --bare: the same load against a pipeline that only parses the update and sends the reply (no store, no
+        // engine, no outbox): what this machine and this harness can do at best, the yardstick for the ratio.
+        var bare = args.Contains("--bare");
+        var durable = StringOption(args, "--durable", "true") != "false";
 
         var sentAt = new long[total];
         var latency = new double[total];
@@ -58,10 +65,13 @@ public static partial class TelegramLoadBenchmark
 
         var dataDir = Path.Combine(Path.GetTempPath(), "jasmine-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
-        await using var host = new BenchHost(new Dictionary<string, string?>
+        string address;
+        Func<bool> idle;
+        await using var host = bare ? null : new BenchHost(new Dictionary<string, string?>
         {
             ["Jasmine:DataDirectory"] = dataDir,
             ["Jasmine:Screening:PerHour"] = "1000000",
+            ["Jasmine:Store:Durable"] = durable ? "true" : "false",
             ["Telegram:BotToken"] = Token,
             ["Telegram:ApiBaseUrl"] = bot.BaseUrl,
             ["Telegram:SecretToken"] = Secret,
@@ -70,13 +80,23 @@ public static partial class TelegramLoadBenchmark
             ["Channels:Limits:telegram:PerSecond"] = "1000000",
             ["Channels:Limits:telegram:PerConversationPerSecond"] = "0",
         });
-        host.UseKestrel(0);
-        host.StartServer();
-        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-
-        var members = host.Services.GetRequiredService<MemberService>();
-        for (var i = 0; i < memberCount; i++)
-            members.Join(members.CreateInvite(null, MemberRole.Member), Urns.Telegram(FirstChat + i), new NewMember("Member" + i, "en", "75", MemberRole.Member, null));
+        await using var barePipeline = bare ? await BarePipeline.StartAsync(bot.BaseUrl, Token, Secret) : null;
+        if (host is not null)
+        {
+            host.UseKestrel(0);
+            host.StartServer();
+            address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var members = host.Services.GetRequiredService<MemberService>();
+            for (var i = 0; i < memberCount; i++)
+                members.Join(members.CreateInvite(null, MemberRole.Member), Urns.Telegram(FirstChat + i), new NewMember("Member" + i, "en", "75", MemberRole.Member, null));
+            var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+            idle = () => dispatcher.IsIdle;
+        }
+        else
+        {
+            address = barePipeline!.Address;
+            idle = () => barePipeline.IsIdle;
+        }
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
         {
@@ -84,8 +104,10 @@ public static partial class TelegramLoadBenchmark
             Timeout = TimeSpan.FromSeconds(30),
         };
         var memoryBefore = Environment.WorkingSet;
-        Console.WriteLine($"telegram-load: {rate}/s for {seconds} s ({total} messages), {memberCount} members, {connections} webhook connections, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"telegram-load{(bare ? " (bare pipeline)" : durable ? " (durable: fsync per group)" : " (not durable: no fsync)")}: {rate}/s for {seconds} s ({total} messages), {memberCount} members, {connections} webhook connections, {Environment.ProcessorCount} cores");
 
+        var transactionsBefore = host?.Services.GetRequiredService<Storage.JasmineStore>().TransactionStats ?? default;
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         var clock = Stopwatch.StartNew();
         var inFlight = new List<Task>(total);
         var next = 0;
@@ -99,11 +121,11 @@ public static partial class TelegramLoadBenchmark
         }
         var sendingTook = clock.Elapsed;
         await Task.WhenAll(inFlight);
-        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
         var drain = Stopwatch.StartNew();
-        while ((replied.Sum() < total - errors || !dispatcher.IsIdle) && drain.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(20);
+        while ((replied.Sum() < total - errors || !idle()) && drain.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(20);
         var allDone = clock.Elapsed;
         peakWorkingSet = Math.Max(peakWorkingSet, Environment.WorkingSet);
+        var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
 
         var answered = Enumerable.Range(0, total).Where(i => replied[i] == 1).Select(i => latency[i]).Order().ToArray();
         var posts = webhookMs.Order().ToArray();
@@ -112,6 +134,19 @@ public static partial class TelegramLoadBenchmark
         Console.WriteLine($"webhook errors {errors,8}   duplicate replies {duplicates}   unanswered {total - answered.Length}");
         Console.WriteLine($"webhook POST   p50 {P(posts, 0.50),7:0.0} ms   p99 {P(posts, 0.99),7:0.0} ms   max {P(posts, 1),7:0.0} ms");
         Console.WriteLine($"POST → reply   p50 {P(answered, 0.50),7:0.0} ms   p99 {P(answered, 0.99),7:0.0} ms   max {P(answered, 1),7:0.0} ms");
+        // Less sensitive to a busy machine than the latencies: what one message costs this process (host, fake and load generator).
+        Console.WriteLine($"CPU            {cpu.TotalMilliseconds / Math.Max(1, answered.Length),8:0.00} ms per reply (whole process), {cpu.TotalSeconds / allDone.TotalSeconds:0.00} cores busy on average");
+        if (host?.Services.GetRequiredService<Storage.JasmineStore>().TransactionStats is { } transactions)
+        {
+            // Transactions run one at a time: held close to 100 % of the run, they are what bounds the throughput.
+            var held = transactions.Held - transactionsBefore.Held;
+            var committing = transactions.Committing - transactionsBefore.Committing;
+            Console.WriteLine($"store lock     {transactions.Count - transactionsBefore.Count,8} transactions held it {held.TotalMilliseconds / Math.Max(1, answered.Length):0.00} ms per reply ({committing.TotalMilliseconds / Math.Max(1, answered.Length):0.00} ms of it in LiteDB's Commit), {held / allDone:P0} of the run");
+        }
+        if (host?.Services.GetRequiredService<OutboxStore>().SentCommits is { } sentCommits)
+            Console.WriteLine($"sent side      {sentCommits,8} commits ({(double)answered.Length / Math.Max(1, sentCommits):0.0} sends per commit)");
+        if (host?.Services.GetRequiredService<Storage.JasmineStore>().Durability is { Enabled: true } durability)
+            Console.WriteLine($"fsync          {durability.Flushes,8} group fsyncs ({(double)answered.Length / Math.Max(1, durability.Flushes):0.0} replies per fsync)");
         Console.WriteLine($"memory         working set {memoryBefore / 1048576} MB before, {peakWorkingSet / 1048576} MB peak; GC heap {GC.GetTotalMemory(false) / 1048576} MB; gen2 collections {GC.CollectionCount(2)}");
         try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
 
@@ -154,6 +189,12 @@ public static partial class TelegramLoadBenchmark
 
     internal static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1 < 0 ? 0 : (int)Math.Ceiling(q * sorted.Length) - 1)];
 
+    private static string StringOption(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
     internal static int IntOption(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
@@ -163,6 +204,67 @@ public static partial class TelegramLoadBenchmark
     // "+33 6 12 00 01 23: not signaled…" → 000123
     [GeneratedRegex(@"\+33 6 12 (\d\d) (\d\d) (\d\d)")]
     private static partial Regex ScreenedNumber();
+
+    /// <summary>
+    /// The least a webhook can do: check the secret, parse the update, answer 200, send the reply to the Bot API
+    /// (after the answer, as the outbox does). Same Kestrel, same JSON, same fake, same load generator.
+    /// </summary>
+    internal sealed class BarePipeline : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly HttpClient _bot;
+        private int _sending;
+
+        private BarePipeline(WebApplication app, HttpClient bot)
+        {
+            _app = app;
+            _bot = bot;
+        }
+
+        public string Address => _app.Urls.First();
+        public bool IsIdle => Volatile.Read(ref _sending) == 0;
+
+        public static async Task<BarePipeline> StartAsync(string botBaseUrl, string token, string secret)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var app = builder.Build();
+            var bot = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = Timeout.InfiniteTimeSpan }) { BaseAddress = new Uri(botBaseUrl + "/bot" + token + "/") };
+            var pipeline = new BarePipeline(app, bot);
+            app.MapPost("/channels/telegram", async (HttpContext context) =>
+            {
+                if (context.Request.Headers["X-Telegram-Bot-Api-Secret-Token"].ToString() != secret) return Results.Unauthorized();
+                var update = await JsonNode.ParseAsync(context.Request.Body);
+                var chat = update!["message"]!["chat"]!["id"]!.GetValue<long>();
+                var text = update["message"]!["text"]!.GetValue<string>();
+                // "0612001234" → "+33 6 12 00 12 34: …", what the real reply quotes.
+                var reply = $"+33 6 12 {text[4..6]} {text[6..8]} {text[8..10]}: not signaled";
+                Interlocked.Increment(ref pipeline._sending);
+                _ = pipeline.SendAsync(chat, reply);
+                return Results.Ok();
+            });
+            await app.StartAsync();
+            return pipeline;
+        }
+
+        private async Task SendAsync(long chat, string text)
+        {
+            try
+            {
+                var body = new JsonObject { ["chat_id"] = chat, ["text"] = text }.ToJsonString();
+                using var response = await _bot.PostAsync("sendMessage", new StringContent(body, Encoding.UTF8, "application/json"));
+            }
+            catch (HttpRequestException) { }
+            finally { Interlocked.Decrement(ref _sending); }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.DisposeAsync();
+            _bot.Dispose();
+        }
+    }
 
     /// <summary>The production composition (Program) with benchmark settings, served by Kestrel.</summary>
     internal sealed class BenchHost(Dictionary<string, string?> settings) : WebApplicationFactory<JasmineOptions> // any type of the host assembly: its Program is shadowed by ours

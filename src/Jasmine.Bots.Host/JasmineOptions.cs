@@ -15,8 +15,18 @@ public sealed class JasmineOptions
     public InviteOptions Invites { get; set; } = new();
     public TryItOptions TryIt { get; set; } = new();
     public ConversationOptions Conversations { get; set; } = new();
+    public StoreOptions Store { get; set; } = new();
 
     public string DataPath(string file) => Path.Combine(Path.GetFullPath(DataDirectory), file);
+}
+
+public sealed class StoreOptions
+{
+    /// <summary>
+    /// A message is answered (the webhook's 200, the try-it reply) only once its turn is fsynced to the disk, in groups.
+    /// Off, a commit is kept by the kernel only: it survives the process being killed, not a power cut.
+    /// </summary>
+    public bool Durable { get; set; } = true;
 }
 
 public sealed class ScreeningOptions

@@ -61,5 +61,6 @@ public interface IChannelSender
 /// <summary>Told the channel id of each message a person sent, where the channel lets the bot delete it later (WIPE).</summary>
 public interface IInboundMessageIds
 {
-    void Received(string urn, string messageId);
+    /// <summary>Called inside the turn's transaction, with the time her message came in (before the turn ran).</summary>
+    void Received(string urn, string messageId, DateTimeOffset at);
 }

@@ -7,7 +7,7 @@ namespace Jasmine.Bots.Channels;
 /// What every channel does with a message from a person: drop re-deliveries, run the turn, queue the replies in
 /// the durable outbox (on the same channel), then remember the message as handled.
 /// </summary>
-public sealed class ChannelInbound(InboundLedger ledger, TurnProcessor turns, Outbox.Outbox outbox, IEnumerable<IInboundInterceptor> interceptors)
+public sealed class ChannelInbound(InboundLedger ledger, TurnProcessor turns, Outbox.Outbox outbox, IEnumerable<IInboundInterceptor> interceptors, Storage.JasmineStore store)
 {
     /// <summary>Staff chats and the like answer outside the member flows.</summary>
     public IReadOnlyList<Reply>? Intercept(string urn, Inbound input)
@@ -18,21 +18,28 @@ public sealed class ChannelInbound(InboundLedger ledger, TurnProcessor turns, Ou
         return null;
     }
 
-    /// <returns>False when the message was a duplicate and nothing was done.</returns>
-    public async Task<bool> HandleAsync(string channel, string externalId, string urn, Inbound input, CancellationToken ct)
+    /// <param name="alsoInTurn">More of the channel's own writes (the ids WIPE will need), made in the turn's transaction.</param>
+    /// <returns>False when the message was a duplicate and nothing was done; otherwise once all of it is on the disk.</returns>
+    public async Task<bool> HandleAsync(string channel, string externalId, string urn, Inbound input, CancellationToken ct, Action? alsoInTurn = null)
     {
         if (!ledger.TryBegin(channel, externalId, out var key)) return false;
         try
         {
             if (Intercept(urn, input) is { } staffReplies)
             {
-                outbox.Send(urn, staffReplies.Select(r => OutboundMessage.From(r, "fr")));
-                ledger.Complete(key);
+                store.InTransaction(() =>
+                {
+                    alsoInTurn?.Invoke();
+                    outbox.Send(urn, staffReplies.Select(r => OutboundMessage.From(r, "fr")));
+                    ledger.Complete(key);
+                });
+                await store.Durability.WhenDurableAsync();
                 return true;
             }
-            // Replies queued and the message marked handled in the turn's own transaction.
+            // Replies queued and the message marked handled in the turn's own transaction: one commit per message.
             await turns.HandleAsync(urn, input, outcome =>
             {
+                alsoInTurn?.Invoke();
                 outbox.Send(urn, outcome.Replies.Select(r => OutboundMessage.From(r, outcome.Language)));
                 ledger.Complete(key);
             }, ct);

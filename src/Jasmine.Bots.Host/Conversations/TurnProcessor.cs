@@ -15,13 +15,15 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
     /// <summary>
     /// Runs one turn. <paramref name="withinTurn"/> runs in the same lock and the same store transaction (the
     /// channel queues the replies and records the message as handled there): one write to disk per message,
-    /// and either all of it happened or none.
+    /// and either all of it happened or none. Returns once that write is on the disk (see
+    /// <see cref="Storage.Durability"/>): the channel is told "received" only when a power cut can no longer lose it.
     /// </summary>
     public async Task<TurnOutcome> HandleAsync(string urn, Inbound input, Action<TurnOutcome>? withinTurn = null, CancellationToken ct = default)
     {
         input = input.Clean();
         var gate = _locks[(uint)StringComparer.Ordinal.GetHashCode(urn) % _locks.Length];
         await gate.WaitAsync(ct);
+        TurnOutcome committed;
         try
         {
             // What needs the network is fetched before the transaction: the store's one lock is held from the
@@ -36,7 +38,7 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
             }
             try
             {
-                return store.InTransaction(() =>
+                committed = store.InTransaction(() =>
                 {
                     var outcome = Handle(urn, input);
                     withinTurn?.Invoke(outcome);
@@ -50,7 +52,7 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
                 // The turn's transaction was rolled back whole (a half-saved report, a case opened before the failure:
                 // nothing of it stays), so the store is exactly as before her message and sending it again is safe.
                 // She still gets the kind answer, queued and recorded in a transaction of its own.
-                return store.InTransaction(() =>
+                committed = store.InTransaction(() =>
                 {
                     var outcome = Failed(urn);
                     withinTurn?.Invoke(outcome);
@@ -62,6 +64,9 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
         {
             gate.Release();
         }
+        // Outside the conversation's lock: her next message may run meanwhile, its commit joins the next fsync.
+        await store.Durability.WhenDurableAsync();
+        return committed;
     }
 
     /// <summary>The answer to a turn that failed: her language, her member id, and nothing written but the reply.</summary>

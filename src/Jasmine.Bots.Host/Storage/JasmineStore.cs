@@ -8,7 +8,8 @@ public sealed class JasmineStore : IDisposable
 {
     private readonly LiteDatabase _db;
 
-    public JasmineStore(string path, FieldProtector protector)
+    /// <param name="durable"><c>Jasmine:Store:Durable</c>: a turn is answered only once its commit is fsynced (see <see cref="Durability"/>).</param>
+    public JasmineStore(string path, FieldProtector protector, bool durable = true)
     {
         Protector = protector;
         FileModes.SecureDataDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -22,6 +23,7 @@ public sealed class JasmineStore : IDisposable
             UtcDate = true,
         };
         Path_ = path;
+        Durability = new Durability(path, durable);
         Members.EnsureIndex(m => m.InvitedBy);
         Addresses.EnsureIndex(a => a.MemberId);
         Reports.EnsureIndex(r => r.ReporterId);
@@ -32,6 +34,9 @@ public sealed class JasmineStore : IDisposable
     }
 
     public string Path_ { get; }
+
+    /// <summary>Makes commits survive a power cut, many at a time: wait on it after a commit before answering.</summary>
+    public Durability Durability { get; }
 
     /// <summary>The screening index as read at open; handed to <see cref="Screening.ScreeningIndex"/> once, then dropped.</summary>
     internal Screening.ScreeningTable? InitialIndex { get; set; }
@@ -103,12 +108,15 @@ public sealed class JasmineStore : IDisposable
         // each other until LiteDB's one-minute timeout; LiteDB writes one at a time anyway.
         lock (_writer)
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             if (!_db.BeginTrans()) return work();
             _depth++;
             try
             {
                 var result = work();
+                var committing = System.Diagnostics.Stopwatch.GetTimestamp();
                 _db.Commit();
+                _commitTicks += System.Diagnostics.Stopwatch.GetTimestamp() - committing;
                 _depth--;
                 RunAfterCommit();
                 return result;
@@ -120,6 +128,25 @@ public sealed class JasmineStore : IDisposable
                 _db.Rollback();
                 throw;
             }
+            finally
+            {
+                _transactions++;
+                _transactionTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+            }
+        }
+    }
+
+    // Written under the lock; read by the benchmark (how long transactions held the store, one after the other).
+    private long _transactions;
+    private long _transactionTicks;
+    private long _commitTicks;
+
+    /// <summary>Explicit transactions so far, the time they held the store's lock in all, and the part LiteDB's commits took.</summary>
+    internal (long Count, TimeSpan Held, TimeSpan Committing) TransactionStats
+    {
+        get
+        {
+            lock (_writer) return (_transactions, System.Diagnostics.Stopwatch.GetElapsedTime(0, _transactionTicks), System.Diagnostics.Stopwatch.GetElapsedTime(0, _commitTicks));
         }
     }
 
@@ -173,6 +200,8 @@ public sealed class JasmineStore : IDisposable
     /// </summary>
     public void Dispose()
     {
+        // Its last fsync first, while LiteDB's write-ahead file is still there.
+        Durability.Dispose();
         lock (_writer) _db.Dispose();
     }
 }

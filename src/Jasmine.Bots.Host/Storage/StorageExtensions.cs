@@ -25,9 +25,11 @@ public static class StorageExtensions
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Jasmine.Keys");
             return new FieldProtector(KeyFile.LoadOrCreate(options, logger));
         });
-        builder.Services.AddSingleton(sp => new JasmineStore(
-            sp.GetRequiredService<IOptions<JasmineOptions>>().Value.DataPath("jasmine.db"),
-            sp.GetRequiredService<FieldProtector>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<JasmineOptions>>().Value;
+            return new JasmineStore(options.DataPath("jasmine.db"), sp.GetRequiredService<FieldProtector>(), options.Store.Durable);
+        });
         builder.Services.AddSingleton(sp => new IdentifierParser(sp.GetRequiredService<IOptions<JasmineOptions>>().Value.DefaultRegion));
         builder.Services.AddSingleton<MemberService>();
         builder.Services.AddSingleton<ProfileService>();

@@ -40,9 +40,9 @@ public sealed class WipeLedger(JasmineStore store, TimeProvider time) : IInbound
     public string ChatKey(string urn) => store.Protector.Hash("wipe.chat", urn);
 
     /// <summary>Her side: only Telegram lets the bot delete what she sent.</summary>
-    public void Received(string urn, string messageId)
+    public void Received(string urn, string messageId, DateTimeOffset at)
     {
-        if (Urns.Scheme(urn) == "telegram") Record(urn, WipeSide.Hers, messageId, time.GetUtcNow());
+        if (Urns.Scheme(urn) == "telegram") Record(urn, WipeSide.Hers, messageId, at);
     }
 
     /// <summary>The bot's side (an outbox listener): Telegram message ids, Signal sent timestamps.</summary>

@@ -9,7 +9,8 @@ namespace Jasmine.Bots.Channels.Outbox;
 /// blocked the bot is marked unreachable and never retried. What was sent is deleted, so a restart resends nothing
 /// — except a message the channel accepted in the instant before its deletion reached the disk: a crash (kill -9)
 /// right there sends it again after the restart. No chat API we use takes an idempotency key, so delivery is at
-/// least once; the window is one local write (well under a millisecond), see OutboxCrashTests for the measure.
+/// least once; the window is one local write (well under a millisecond), see OutboxCrashTests for the measure; after a
+/// power cut, up to one group fsync of the store (<see cref="Storage.Durability"/>).
 /// </summary>
 public sealed class OutboxDispatcher(
     OutboxStore outbox,
@@ -373,7 +374,17 @@ public sealed class OutboxDispatcher(
             outcome = SendOutcome.Retry();
         }
 
-        try { return ApplyOutcome(item, payload, outcome); }
+        try
+        {
+            if (outcome.Status == SendStatus.Sent)
+            {
+                // The deletion and the ids WIPE needs in one commit, shared with the other sends that finished meanwhile.
+                var ids = outcome.ExternalIds;
+                await outbox.MarkSentAsync(item, ids is { Count: > 0 } ? () => { foreach (var listener in SentListeners) listener(payload.Urn, ids); } : null);
+                return true;
+            }
+            return ApplyOutcome(item, payload, outcome);
+        }
         finally { outbox.HandedOver(item.Id); }
     }
 

@@ -77,9 +77,10 @@ public sealed class OutboxKeyDoc
 /// and key hashes, nothing personal) with a plain write() that the kernel keeps even if the process dies, and the
 /// journal is replayed when the store opens: sent messages still pending are deleted, lost dedup keys come back
 /// (so a fan-out batch whose commit was lost does not queue her warning again). What remains is the time between
-/// the channel's answer and that write(): microseconds. A power cut can lose more (no fsync per message).
+/// the channel's answer and that write(): microseconds. The journal and the deletions are fsynced in groups with
+/// the store's commits (<see cref="Durability"/>), so after a power cut it is a few milliseconds.
 /// </remarks>
-public sealed class OutboxStore
+public sealed class OutboxStore : IDisposable
 {
     private const string Purpose = "outbox";
     private const long JournalCompactBytes = 256 * 1024;
@@ -103,6 +104,11 @@ public sealed class OutboxStore
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         _journal = new FileStream(path, options);
         _journal.Seek(0, SeekOrigin.End);
+        // fsynced with the store's commits, so that after a power cut too a sent message is not sent again.
+        store.Durability.Track(_journal.SafeFileHandle);
+        // Its own thread: it waits on the store's lock, which a thread-pool thread should not do under load.
+        _sentWriter = new Thread(WriteSent) { IsBackground = true, Name = "jasmine-outbox-sent" };
+        _sentWriter.Start();
     }
 
     private void ReplayJournal(string path)
@@ -290,19 +296,118 @@ public sealed class OutboxStore
     /// <summary>A sent message leaves nothing behind: it cannot be sent again, nor read later.</summary>
     public void MarkSent(OutboxDoc doc)
     {
+        Journal(doc);
+        Items.Delete(doc.Id);
+        Settled(1);
+    }
+
+    /// <summary>
+    /// <see cref="MarkSent"/> for the parallel dispatcher: the journal line is written at once (it is what a kill -9
+    /// leaves), the deletion joins those of other sends in one commit, with <paramref name="alsoInCommit"/> (the ids
+    /// WIPE needs). Completes once that commit is done, so the conversation's next read no longer sees it.
+    /// </summary>
+    public Task MarkSentAsync(OutboxDoc doc, Action? alsoInCommit = null)
+    {
+        Journal(doc);
+        var sent = new SentEntry(doc.Id, alsoInCommit, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        _sent.Enqueue(sent);
+        try { if (_sentWake.CurrentCount == 0) _sentWake.Release(); }
+        catch (SemaphoreFullException) { }
+        return sent.Done.Task;
+    }
+
+    private sealed record SentEntry(long Id, Action? Also, TaskCompletionSource Done);
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<SentEntry> _sent = new();
+    private readonly SemaphoreSlim _sentWake = new(0, 1);
+    private readonly Thread _sentWriter;
+    // Journal lines whose deletion is not committed yet: the journal may be emptied only when there is none.
+    private int _unsettled;
+    private const int SentPerCommit = 256;
+
+    private void Journal(OutboxDoc doc)
+    {
         var line = System.Text.Encoding.ASCII.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{doc.Id}\t{doc.KeyHash}\n"));
-        // One lock for the journal line and the deletion: compaction must not empty the journal between the two.
         lock (_journalGate)
         {
             _journal.Write(line);
-            Items.Delete(doc.Id);
-            if (_journal.Length > JournalCompactBytes)
+            _unsettled++;
+        }
+    }
+
+    private void Settled(int count)
+    {
+        lock (_journalGate)
+        {
+            _unsettled -= count;
+            if (_unsettled == 0 && _journal.Length > JournalCompactBytes)
             {
                 // Everything journaled so far is deleted in the store; once that is on disk the journal can go.
                 store.Checkpoint();
                 _journal.SetLength(0);
             }
         }
+        store.Durability.RequestFlush();
+    }
+
+    /// <summary>One writer for every send's deletion: one commit carries all that finished meanwhile.</summary>
+    private void WriteSent()
+    {
+        var batch = new List<SentEntry>(SentPerCommit);
+        while (true)
+        {
+            _sentWake.Wait();
+            while (!_sent.IsEmpty)
+            {
+                batch.Clear();
+                while (batch.Count < SentPerCommit && _sent.TryDequeue(out var entry)) batch.Add(entry);
+                try
+                {
+                    store.InTransaction(() =>
+                    {
+                        foreach (var entry in batch) DeleteSent(entry);
+                    });
+                    foreach (var entry in batch) entry.Done.TrySetResult();
+                }
+                catch (Exception)
+                {
+                    // One bad entry must not fail the others: each again in a commit of its own.
+                    foreach (var entry in batch)
+                    {
+                        try
+                        {
+                            store.InTransaction(() => DeleteSent(entry));
+                            entry.Done.TrySetResult();
+                        }
+                        catch (Exception e) { entry.Done.TrySetException(e); }
+                    }
+                }
+                Settled(batch.Count);
+                Interlocked.Increment(ref _sentCommits);
+            }
+            if (_closing) return;
+        }
+    }
+
+    private volatile bool _closing;
+    private long _sentCommits;
+
+    /// <summary>Commits the sent writer made (the benchmark divides the sends by it).</summary>
+    internal long SentCommits => Interlocked.Read(ref _sentCommits);
+
+    /// <summary>The host stops: what was sent is still deleted, then the writer's thread ends.</summary>
+    public void Dispose()
+    {
+        _closing = true;
+        try { _sentWake.Release(); }
+        catch (SemaphoreFullException) { }
+        _sentWriter.Join(TimeSpan.FromSeconds(10));
+    }
+
+    private void DeleteSent(SentEntry entry)
+    {
+        Items.Delete(entry.Id);
+        entry.Also?.Invoke();
     }
 
     /// <summary>
@@ -312,13 +417,15 @@ public sealed class OutboxStore
     /// </summary>
     public DeliveryOutcome MarkAccepted(OutboxDoc item, int parts, DateTime now, int maxResends, TimeSpan resendAfter)
     {
-        var line = System.Text.Encoding.ASCII.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{item.Id}\t{item.KeyHash}\n"));
-        lock (_journalGate)
-        {
-            // Journaled like a send: after a crash the replay must not leave it pending (the gateway would answer
-            // 409 to our id anyway, but nothing should even try).
-            _journal.Write(line);
-        }
+        // Journaled like a send: after a crash the replay must not leave it pending (the gateway would answer
+        // 409 to our id anyway, but nothing should even try).
+        Journal(item);
+        try { return Accepted(item, parts, now, maxResends, resendAfter); }
+        finally { Settled(1); }
+    }
+
+    private DeliveryOutcome Accepted(OutboxDoc item, int parts, DateTime now, int maxResends, TimeSpan resendAfter)
+    {
         lock (_deliveryGate)
         {
             var doc = Items.FindById(item.Id) ?? item;

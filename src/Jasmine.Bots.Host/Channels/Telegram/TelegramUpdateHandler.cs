@@ -11,7 +11,7 @@ namespace Jasmine.Bots.Channels.Telegram;
 /// Turns one Telegram update into a neutral inbound message and hands it to <see cref="ChannelInbound"/>; shared by
 /// the webhook and polling so both behave exactly alike. Replies go through the outbox, never from here.
 /// </summary>
-public sealed class TelegramUpdateHandler(ChannelInbound inbound, ITelegramBotClient bot, IEnumerable<IInboundMessageIds> messageIds, ILogger<TelegramUpdateHandler> logger)
+public sealed class TelegramUpdateHandler(ChannelInbound inbound, ITelegramBotClient bot, IEnumerable<IInboundMessageIds> messageIds, TimeProvider time, ILogger<TelegramUpdateHandler> logger)
 {
     public const string Channel = "telegram";
 
@@ -33,17 +33,22 @@ public sealed class TelegramUpdateHandler(ChannelInbound inbound, ITelegramBotCl
         }
         if (update.Message is { } message && ToInbound(message) is { } fromMessage)
         {
-            // Kept before the turn runs, so that a WIPE also deletes the message that asked for it. Id only, no text.
+            // Id only, no text; timed before the turn runs, so that a WIPE also deletes the message that asked for it,
+            // and written in the turn's own transaction (a re-delivery of a message already handled adds nothing).
             var urn = Urns.Telegram(fromMessage.ChatId);
-            foreach (var ids in messageIds) ids.Received(urn, message.Id.ToString(CultureInfo.InvariantCulture));
+            var messageId = message.Id.ToString(CultureInfo.InvariantCulture);
+            var at = time.GetUtcNow();
             var input = IsContactFile(message.Document) ? await ReadContactFileAsync(message.Document!, fromMessage.Input, ct) : fromMessage.Input;
-            await RunAsync(update, fromMessage.ChatId, input, ct);
+            await RunAsync(update, fromMessage.ChatId, input, ct, () =>
+            {
+                foreach (var ids in messageIds) ids.Received(urn, messageId, at);
+            });
         }
         // Edited messages, channel posts, group traffic, other bots: nothing to say, nothing to keep.
     }
 
-    private Task RunAsync(Update update, long chatId, Inbound input, CancellationToken ct) =>
-        inbound.HandleAsync(Channel, update.Id.ToString(CultureInfo.InvariantCulture), Urns.Telegram(chatId), input, ct);
+    private Task RunAsync(Update update, long chatId, Inbound input, CancellationToken ct, Action? alsoInTurn = null) =>
+        inbound.HandleAsync(Channel, update.Id.ToString(CultureInfo.InvariantCulture), Urns.Telegram(chatId), input, ct, alsoInTurn);
 
     internal static (long ChatId, Inbound Input)? ToInbound(Message message)
     {
