@@ -65,10 +65,23 @@ public sealed class ServicesCommand(SupportServiceStore services) : IAdminComman
             await output.WriteLineAsync($"Not imported: {e.Message}");
             return 1;
         }
+        var shownBefore = services.CountShown(FinessExtract.IdPrefix);
         var (added, updated) = services.Upsert(result.Services);
         var skipped = string.Join(", ", result.Skipped.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Value} {k.Key}"));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Imported {result.Services.Count} service(s) from {result.Establishments} FINESS establishment(s): {added} added, {updated} updated{(skipped.Length > 0 ? "; left out: " + skipped : "")}."));
+        // The extract is the full list: what it no longer has has closed or merged. A file far smaller than what is
+        // there (a filtered or cut extract) must not hide half of France, so then nothing is hidden.
+        if (result.Services.Count * 2 < shownBefore)
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Nothing hidden: this extract has {result.Services.Count} services where {shownBefore} FINESS services are shown; it does not look like the full extract."));
+        else
+        {
+            var hidden = services.HideMissing(FinessExtract.IdPrefix, result.Services.Select(s => s.Id).ToHashSet(StringComparer.Ordinal));
+            if (hidden > 0)
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"Hidden: {hidden} FINESS service(s) no longer in the extract (closed or merged; `services list` shows them, the console can show one again)."));
+        }
         foreach (var kind in result.Services.GroupBy(s => s.Kind).OrderBy(g => g.Key))
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {kind.Key}: {kind.Count()}"));
         return 0;

@@ -113,6 +113,35 @@ public sealed class SupportServiceStore
         }
     }
 
+    /// <summary>
+    /// Hides the services of one source (ids starting with <paramref name="idPrefix"/>) that its latest full list no
+    /// longer has: an establishment that closed must not be where she is sent tonight. Hidden, not deleted, so the
+    /// team can show one again; a later list that has it again shows it again. Returns how many were hidden.
+    /// </summary>
+    public int HideMissing(string idPrefix, IReadOnlySet<string> present)
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow().UtcDateTime;
+            var hidden = _store.InTransaction(() =>
+            {
+                var gone = Services.FindAll().Where(d => d.Id.StartsWith(idPrefix, StringComparison.Ordinal) && !d.Hidden && !present.Contains(d.Id)).ToList();
+                foreach (var doc in gone)
+                {
+                    doc.Hidden = true;
+                    doc.UpdatedAt = now;
+                    Services.Update(doc);
+                }
+                return gone.Count;
+            });
+            if (hidden > 0) _snapshot = null;
+            return hidden;
+        }
+    }
+
+    /// <summary>Shown services of one source, for comparing a new list with what is there.</summary>
+    public int CountShown(string idPrefix) => Services.FindAll().Count(d => d.Id.StartsWith(idPrefix, StringComparison.Ordinal) && !d.Hidden);
+
     /// <summary>Hides (or shows again) a service; false when there is no such id.</summary>
     public bool Hide(string id, bool hidden = true)
     {

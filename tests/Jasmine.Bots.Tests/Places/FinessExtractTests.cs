@@ -133,6 +133,55 @@ public sealed class FinessExtractTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("No file at", text);
     }
 
+    [Fact]
+    public async Task An_establishment_the_next_extract_no_longer_lists_is_hidden_and_she_is_not_sent_there()
+    {
+        Assert.Equal(0, (await Run("services", "import-finess", FixturePath())).Code);
+        var store = _host.Get<SupportServiceStore>();
+        Assert.NotNull(store.Get(FinessExtract.IdPrefix + "699000000"));
+
+        // Next month's extract: the Lyon CeGIDD (structure 699000000) has closed, so its lines are gone.
+        var later = Path.Combine(_host.DataDirectory, "finess-later.csv");
+        var lines = File.ReadAllBytes(FixturePath()).AsSpan().ToArray();
+        var kept = SplitLines(lines).Where(l => !System.Text.Encoding.Latin1.GetString(l).Contains(";699000000;", StringComparison.Ordinal)).ToList();
+        Assert.True(kept.Count < SplitLines(lines).Count);
+        File.WriteAllBytes(later, kept.SelectMany(l => l.Concat("\n"u8.ToArray())).ToArray());
+        var (code, text) = await Run("services", "import-finess", later);
+        output.WriteLine(text);
+        Assert.Equal(0, code);
+        Assert.Contains("Hidden: 1 FINESS service(s) no longer in the extract", text);
+        Assert.True(store.Get(FinessExtract.IdPrefix + "699000000")!.Hidden);
+
+        var chat = _host.Chat("finess-closed");
+        await chat.Join(_host.NewInvite(), "English");
+        await chat.Send("/services");
+        await chat.Tap("Health, testing");
+        await chat.Send("69003");
+        Assert.DoesNotContain("CeGIDD Hopital Edouard Herriot", chat.LastText);
+
+        // A cut file (a few rows) hides nothing: it does not look like the full list.
+        var cut = Path.Combine(_host.DataDirectory, "finess-cut.csv");
+        File.WriteAllBytes(cut, SplitLines(lines).Take(9).SelectMany(l => l.Concat("\n"u8.ToArray())).ToArray());
+        (code, text) = await Run("services", "import-finess", cut);
+        Assert.Equal(0, code);
+        Assert.Contains("Nothing hidden", text);
+        Assert.Equal(58, store.List().Count(s => s.Id.StartsWith(FinessExtract.IdPrefix, StringComparison.Ordinal) && !s.Hidden));
+    }
+
+    private static List<byte[]> SplitLines(byte[] bytes)
+    {
+        var result = new List<byte[]>();
+        var start = 0;
+        for (var i = 0; i <= bytes.Length; i++)
+        {
+            if (i < bytes.Length && bytes[i] != (byte)'\n') continue;
+            var end = i > start && bytes[i - 1] == (byte)'\r' ? i - 1 : i;
+            if (end > start) result.Add(bytes[start..end]);
+            start = i + 1;
+        }
+        return result;
+    }
+
     [Theory]
     [InlineData("69003", "CeGIDD Hopital Edouard Herriot")]
     [InlineData("st etienne", "CeGIDD CHU Saint Etienne")]
