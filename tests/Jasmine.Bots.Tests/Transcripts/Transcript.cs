@@ -51,6 +51,7 @@ public sealed record Transcript(string Name, string Title, IReadOnlyDictionary<s
                 {
                     case "restart": lines.Add(new TranscriptLine.Restart(number)); break;
                     case "warn": lines.Add(new TranscriptLine.Warn(number)); break;
+                    case "relay" when rest.Length > 0: lines.Add(new TranscriptLine.Relay(number, rest)); break;
                     case "wait": lines.Add(new TranscriptLine.Wait(number, Duration(rest, name, number))); break;
                     case "setting" when !lines.OfType<TranscriptLine.Send>().Any() && rest.IndexOf('=') > 0:
                         settings[rest[..rest.IndexOf('=')].Trim()] = rest[(rest.IndexOf('=') + 1)..].Trim();
@@ -79,6 +80,7 @@ public sealed record Transcript(string Name, string Title, IReadOnlyDictionary<s
         {
             "reports" => new TranscriptLine.ReportCount(number, int.Parse(rest, CultureInfo.InvariantCulture)),
             "state" => new TranscriptLine.State(number, rest == "none" ? null : rest),
+            "team" when rest.Length > 0 => new TranscriptLine.TeamGot(number, rest),
             _ => throw new FormatException($"line {number}: unknown check '{text}'"),
         };
     }
@@ -110,6 +112,10 @@ public abstract record TranscriptLine(int Number)
     /// <summary>A push warning arrives (what her phone shows of it becomes "the replies" for the lines below).</summary>
     public sealed record Warn(int Number) : TranscriptLine(Number);
     public sealed record Wait(int Number, TimeSpan By) : TranscriptLine(Number);
+    /// <summary>The staff member holding her latest case writes to her through the bot (what her phone shows becomes "the replies").</summary>
+    public sealed record Relay(int Number, string Text) : TranscriptLine(Number);
+    /// <summary>Her words reached the team: the latest case holds a note from her containing the text.</summary>
+    public sealed record TeamGot(int Number, string Text) : TranscriptLine(Number);
     public sealed record ReportCount(int Number, int Count) : TranscriptLine(Number);
     /// <summary>"flow/step", "flow" alone, or null for no flow.</summary>
     public sealed record State(int Number, string? Where) : TranscriptLine(Number);

@@ -146,13 +146,45 @@ public sealed class TranscriptHost : IDisposable, IAsyncDisposable
     /// A push warning reaches her, through the notifier the fan-out uses (discreet: the neutral line and Show), and
     /// what her phone shows of it is returned.
     /// </summary>
-    public async Task<IReadOnlyList<TryReply>> WarnAsync(string from)
+    public Task<IReadOnlyList<TryReply>> WarnAsync(string from)
     {
         var urn = UrnOf(from);
         var member = Get<MemberService>().FindByAddress(urn) ?? throw new InvalidOperationException("! warn needs a member");
+        return ArrivingAsync(from, () =>
+            Get<Jasmine.Bots.Alerts.Notifier>().Notify(member, urn, _ => new Reply("Alert: +33 6 11 22 33 44 was just classified VERY DANGEROUS."), "transcript-warn:" + Guid.NewGuid().ToString("N")));
+    }
+
+    /// <summary>The staff member holding her latest case writes to her, as the console's relay does.</summary>
+    public Task<IReadOnlyList<TryReply>> RelayAsync(string from, string text)
+    {
+        var reference = LatestCase(from).Reference;
+        return ArrivingAsync(from, () =>
+        {
+            if (!Get<Jasmine.Bots.FollowUp.CaseService>().RelayToVictim(reference, text, "staff-transcript"))
+                throw new InvalidOperationException($"! relay: case {reference} refused the message");
+        });
+    }
+
+    /// <summary>What she wrote to the team on her latest case, as the staff console shows it.</summary>
+    public IReadOnlyList<string> NotesFromHer(string from)
+    {
+        var cases = Get<Jasmine.Bots.FollowUp.CaseService>();
+        return LatestCase(from).Notes.Where(n => n.Kind == "from-her").Select(n => cases.Reveal(n.TextEnc)).ToList();
+    }
+
+    private Jasmine.Bots.FollowUp.CaseDoc LatestCase(string from)
+    {
+        var member = Get<MemberService>().FindByAddress(UrnOf(from)) ?? throw new InvalidOperationException("! relay needs a member");
+        return Get<Jasmine.Bots.FollowUp.CaseService>().Cases.Find(c => c.MemberId == member.Id).OrderByDescending(c => c.CreatedAt).FirstOrDefault()
+            ?? throw new InvalidOperationException("! relay needs a case: a report that asked to be contacted");
+    }
+
+    /// <summary>Runs <paramref name="act"/> (something the service sends on its own) and returns what her phone shows of it.</summary>
+    private async Task<IReadOnlyList<TryReply>> ArrivingAsync(string from, Action act)
+    {
         var telegramBefore = _telegram?.MessagesTo(ChatId(from)).Count ?? 0;
         var smsBefore = _twilio?.Messages.Count(m => m.To == PhoneOf(from)) ?? 0;
-        Get<Jasmine.Bots.Alerts.Notifier>().Notify(member, urn, _ => new Reply("Alert: +33 6 11 22 33 44 was just classified VERY DANGEROUS."), "transcript-warn:" + Guid.NewGuid().ToString("N"));
+        act();
         await WaitUntilSentAsync();
         IReadOnlyList<TryReply> got = Channel switch
         {

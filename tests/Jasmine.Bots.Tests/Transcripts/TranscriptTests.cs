@@ -87,16 +87,24 @@ public sealed class TranscriptTests(ITestOutputHelper output)
                 case TranscriptLine.Absent absent:
                     if (!Recording && replies.Contains(Normalise(absent.Text), StringComparison.Ordinal)) Fail(line, $"did not expect '{absent.Text}' in the replies");
                     break;
-                case TranscriptLine.Warn:
+                case TranscriptLine.Warn or TranscriptLine.Relay:
                     host.Start();
-                    var warned = await host.WarnAsync(from);
-                    log.AppendLine("! warn");
-                    foreach (var reply in warned) log.AppendLine("< " + Render(reply).Replace("\n", "\n  "));
-                    output.WriteLine("! warn");
-                    foreach (var reply in warned) output.WriteLine("< " + Render(reply).Replace("\n", "\n  "));
-                    if (warned.Count == 0) Fail(line, "the warning did not arrive");
-                    replies = Normalise(string.Join(" | ", warned.Select(Render)));
+                    var (said, arrived) = line is TranscriptLine.Relay relay
+                        ? ($"! relay {relay.Text}", await host.RelayAsync(from, relay.Text))
+                        : ("! warn", await host.WarnAsync(from));
+                    log.AppendLine(said);
+                    foreach (var reply in arrived) log.AppendLine("< " + Render(reply).Replace("\n", "\n  "));
+                    output.WriteLine(said);
+                    foreach (var reply in arrived) output.WriteLine("< " + Render(reply).Replace("\n", "\n  "));
+                    if (arrived.Count == 0) Fail(line, "nothing arrived on her phone");
+                    replies = Normalise(string.Join(" | ", arrived.Select(Render)));
                     cursor = 0;
+                    break;
+                case TranscriptLine.TeamGot team:
+                    host.Start();
+                    var notes = host.NotesFromHer(from);
+                    if (!Recording && !notes.Any(n => n.Contains(team.Text, StringComparison.Ordinal)))
+                        Fail(line, $"the team did not get '{team.Text}' (notes from her: {string.Join(" | ", notes)})");
                     break;
                 case TranscriptLine.Restart:
                     log.AppendLine("! restart");
