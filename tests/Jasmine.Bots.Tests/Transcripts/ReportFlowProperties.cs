@@ -205,11 +205,18 @@ public sealed class ReportFlowProperties(ReportFlowHost fixture) : IClassFixture
                 Assert.True(after!.Vars.TryGetValue(name, out var kept) && values.All(kept.Contains),
                     $"{c}: '{name}' was lost (before: {string.Join(",", values)})");
             // And the valid answer still moves her on.
-            foreach (var answer in c.Step.Valid) await Send(from, answer, c);
+            foreach (var answer in ValidNow(c.Step, after!)) await Send(from, answer, c);
             var next = Where(urn);
             Assert.True(c.Step.Next.Contains(Strip(next)), $"{c}: after the valid answer the conversation is at '{next ?? "none"}'");
         }
     }
+
+    /// <summary>
+    /// The step's valid answer, as it is now: at the category menu a second tap unticks, so when her random input
+    /// already ticked something (perhaps the very category the valid answer would tick), Confirm alone moves her on.
+    /// </summary>
+    private static string[] ValidNow(Step step, ConversationState state) =>
+        step.Name == "categories" && state.Vars.TryGetValue("categories", out var ticked) && ticked.Count > 0 ? ["done"] : step.Valid;
 
     private static string Strip(string? where) => where is null ? "none" : where.StartsWith("report/", StringComparison.Ordinal) ? where["report/".Length..] : where;
 
