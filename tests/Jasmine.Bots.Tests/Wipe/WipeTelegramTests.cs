@@ -5,6 +5,7 @@ using Jasmine.Bots.Tests.Support;
 using Jasmine.Bots.Tests.Telegram;
 using Jasmine.Bots.Wipe;
 using LiteDB;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jasmine.Bots.Tests.Wipe;
 
@@ -90,18 +91,10 @@ public sealed class WipeTelegramTests
             }
             Assert.Empty(bot.CallsTo("deleteMessages"));
 
-            // The ten minutes pass while the service is down.
-            using (var db = new LiteDatabase($"Filename={Path.Combine(directory, "jasmine.db")};Connection=direct"))
-            {
-                var pending = db.GetCollection("wipe_pending");
-                foreach (var doc in pending.FindAll().ToList())
-                {
-                    doc["DueAt"] = DateTime.UtcNow.AddSeconds(-1);
-                    pending.Update(doc);
-                }
-            }
-
-            using var second = new JasmineFactory(TelegramChat.Settings(bot), directory);
+            // The ten minutes pass while the service is down: it comes back eleven minutes later by its clock.
+            var later = new Sms.ShiftedClock();
+            later.Advance(TimeSpan.FromMinutes(11));
+            using var second = new JasmineFactory(TelegramChat.Settings(bot), directory, services: s => s.AddSingleton<TimeProvider>(later));
             _ = second.Services;
             var everything = her.HerMessageIds.Concat(her.BotMessageIds).ToHashSet();
             var deleted = await her.WaitForDeletionsAsync(everything);
