@@ -1,12 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Jasmine.Bots.Domain;
-using Jasmine.Bots.Members;
 using Jasmine.Bots.Tests.Fakes;
 using Jasmine.Bots.Tests.Support;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Jasmine.Bots.Benchmarks;
 
@@ -27,22 +22,8 @@ public static class SoakBenchmark
         await using var bot = await FakeTelegramServer.StartAsync(TelegramLoadBenchmark.Token, keepCalls: false);
         var dataDir = Path.Combine(Path.GetTempPath(), "jasmine-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
-        await using var host = new TelegramLoadBenchmark.BenchHost(new Dictionary<string, string?>
-        {
-            ["Jasmine:DataDirectory"] = dataDir,
-            ["Jasmine:Screening:PerHour"] = "1000000",
-            ["Telegram:BotToken"] = TelegramLoadBenchmark.Token,
-            ["Telegram:ApiBaseUrl"] = bot.BaseUrl,
-            ["Telegram:SecretToken"] = TelegramLoadBenchmark.Secret,
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        host.UseKestrel(0);
-        host.StartServer();
-        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var members = host.Services.GetRequiredService<MemberService>();
-        for (var i = 0; i < memberCount; i++)
-            members.Join(members.CreateInvite(null, MemberRole.Member), Urns.Telegram(TelegramLoadBenchmark.FirstChat + i), new NewMember("Member" + i, "en", "75", MemberRole.Member, null));
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        await using var host = TelegramLoadBenchmark.BenchHost.StartTelegram(dataDir, bot.BaseUrl, memberCount);
+        using var http = new HttpClient { BaseAddress = new Uri(host.Address) };
 
         Console.WriteLine($"soak: {minutes} min, {(rate == 0 ? "idle (no messages)" : rate + " screening messages/s through the webhook")}, sampled every 30 s, {Environment.ProcessorCount} cores");
         Console.WriteLine("   min   heap MB   working set MB   store files MB   LiteDB expressions   messages   errors");

@@ -67,15 +67,9 @@ public static partial class TelegramLoadBenchmark
         Directory.CreateDirectory(dataDir);
         string address;
         Func<bool> idle;
-        await using var host = bare ? null : new BenchHost(new Dictionary<string, string?>
+        await using var host = bare ? null : BenchHost.StartTelegram(dataDir, bot.BaseUrl, memberCount, new()
         {
-            ["Jasmine:DataDirectory"] = dataDir,
-            ["Jasmine:Screening:PerHour"] = "1000000",
             ["Jasmine:Store:Durable"] = durable ? "true" : "false",
-            ["Telegram:BotToken"] = Token,
-            ["Telegram:ApiBaseUrl"] = bot.BaseUrl,
-            ["Telegram:SecretToken"] = Secret,
-            ["Logging:LogLevel:Default"] = "Warning",
             // The fake answers at once and has no limits: our pacing (Telegram's 30/s) would measure Telegram, not us.
             ["Channels:Limits:telegram:PerSecond"] = "1000000",
             ["Channels:Limits:telegram:PerConversationPerSecond"] = "0",
@@ -83,12 +77,7 @@ public static partial class TelegramLoadBenchmark
         await using var barePipeline = bare ? await BarePipeline.StartAsync(bot.BaseUrl, Token, Secret) : null;
         if (host is not null)
         {
-            host.UseKestrel(0);
-            host.StartServer();
-            address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var members = host.Services.GetRequiredService<MemberService>();
-            for (var i = 0; i < memberCount; i++)
-                members.Join(members.CreateInvite(null, MemberRole.Member), Urns.Telegram(FirstChat + i), new NewMember("Member" + i, "en", "75", MemberRole.Member, null));
+            address = host.Address;
             var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
             idle = () => dispatcher.IsIdle;
         }
@@ -269,6 +258,35 @@ public static partial class TelegramLoadBenchmark
     /// <summary>The production composition (Program) with benchmark settings, served by Kestrel.</summary>
     internal sealed class BenchHost(Dictionary<string, string?> settings) : WebApplicationFactory<JasmineOptions> // any type of the host assembly: its Program is shadowed by ours
     {
+        /// <summary>Where Kestrel listens, once <see cref="StartTelegram"/> has started it.</summary>
+        public string Address { get; private set; } = "";
+
+        /// <summary>
+        /// The host on Kestrel (127.0.0.1) with its Telegram channel pointed at the fake Bot API, look-ups unlimited,
+        /// logs at warning, and <paramref name="members"/> members already joined on Telegram.
+        /// </summary>
+        public static BenchHost StartTelegram(string dataDir, string botBaseUrl, int members, Dictionary<string, string?>? extra = null)
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["Jasmine:DataDirectory"] = dataDir,
+                ["Jasmine:Screening:PerHour"] = "1000000",
+                ["Telegram:BotToken"] = Token,
+                ["Telegram:ApiBaseUrl"] = botBaseUrl,
+                ["Telegram:SecretToken"] = Secret,
+                ["Logging:LogLevel:Default"] = "Warning",
+            };
+            foreach (var (key, value) in extra ?? []) settings[key] = value;
+            var host = new BenchHost(settings);
+            host.UseKestrel(0);
+            host.StartServer();
+            host.Address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var service = host.Services.GetRequiredService<MemberService>();
+            for (var i = 0; i < members; i++)
+                service.Join(service.CreateInvite(null, MemberRole.Member), Urns.Telegram(FirstChat + i), new NewMember("Member" + i, "en", "75", MemberRole.Member, null));
+            return host;
+        }
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Benchmark");
