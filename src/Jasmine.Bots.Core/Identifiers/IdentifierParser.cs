@@ -74,6 +74,15 @@ public sealed partial class IdentifierParser
         return Normalize(IdentifierKind.Phone, phoneNumber);
     }
 
+    /// <summary>What one message names: the contact she shared (if any) first, then what its text holds, without duplicates.</summary>
+    public IReadOnlyList<Identifier> Extract(string text, string? sharedContact)
+    {
+        var found = new List<Identifier>();
+        if (sharedContact is { } contact && FromSharedContact(contact) is { } phone) found.Add(phone);
+        foreach (var id in Extract(text)) if (!found.Contains(id)) found.Add(id);
+        return found;
+    }
+
     /// <summary>
     /// Finds every phone, e-mail, plate and pseudo/URL in a free sentence, in order of appearance, without duplicates.
     /// Names are never extracted: any two words could be one. Never throws.

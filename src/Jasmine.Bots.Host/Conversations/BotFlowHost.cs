@@ -130,13 +130,7 @@ public sealed partial class BotFlowHost(
         return colon > 0 && Enum.TryParse<IdentifierKind>(rest[..colon], out var kind) ? new Identifier(kind, rest[(colon + 1)..]) : null;
     }
 
-    private IReadOnlyList<Identifier> Extract(Inbound input)
-    {
-        var found = new List<Identifier>();
-        if (input.ContactPhone is { } contact && identifiers.FromSharedContact(contact) is { } phone) found.Add(phone);
-        foreach (var id in identifiers.Extract(input.Text)) if (!found.Contains(id)) found.Add(id);
-        return found;
-    }
+    private IReadOnlyList<Identifier> Extract(Inbound input) => identifiers.Extract(input.Text, input.ContactPhone);
 
     private ParseResult ParseIdentifiers(TurnContext ctx)
     {
@@ -166,8 +160,7 @@ public sealed partial class BotFlowHost(
     private string Screen(TurnContext ctx, IReadOnlyList<Identifier> ids)
     {
         if (ctx.MemberId is null) return "none";
-        // Ten at most per message: a pasted list is not a way around the hourly allowance.
-        ids = ids.Take(10).ToList();
+        ids = ids.Take(ScreeningService.MaxPerMessage).ToList();
         if (!screening.TryConsume(ctx.MemberId, ids.Count))
         {
             ctx.Say("screen.limited");

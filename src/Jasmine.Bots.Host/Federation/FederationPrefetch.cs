@@ -19,11 +19,8 @@ public sealed class FederationPrefetch(FederationClient client, MemberService me
     {
         if (!client.Enabled || members.FindByAddress(urn) is null) return Task.CompletedTask;
         if (conversations.Load(urn) is { Flow: "report" }) return Task.CompletedTask;
-        var found = new List<Identifier>();
-        if (input.ContactPhone is { } contact && identifiers.FromSharedContact(contact) is { } phone) found.Add(phone);
-        foreach (var id in identifiers.Extract(input.Text)) if (!found.Contains(id)) found.Add(id);
-        // As the screening does: ten at most, and only those this alert system does not know.
-        var unknown = found.Take(10)
+        // As the screening does: the same identifiers, as many at most, and only those this alert system does not know.
+        var unknown = identifiers.Extract(input.Text, input.ContactPhone).Take(ScreeningService.MaxPerMessage)
             .Where(id => !index.TryGet(profiles.HashOf(id), out var summary) || summary.Classification == Classification.NotSignaled)
             .ToList();
         return client.PrefetchAsync(unknown, ct);

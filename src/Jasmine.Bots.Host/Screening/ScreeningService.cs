@@ -16,6 +16,9 @@ public sealed record ScreeningResult(Identifier Identifier, Classification? Clas
 
 public sealed class ScreeningService(JasmineStore store, ProfileService profiles, ScreeningIndex index, ScreeningAllowance allowance, MemberService members, TimeProvider time, Federation.FederationClient? federation = null)
 {
+    /// <summary>Identifiers screened from one message at most: a pasted list is not a way around the hourly allowance.</summary>
+    public const int MaxPerMessage = 10;
+
     /// <summary>Counts look-ups against her own hourly allowance and her referral branch's; false when either is used up.</summary>
     public bool TryConsume(string memberId, int count)
     {
