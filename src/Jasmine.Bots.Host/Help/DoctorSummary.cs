@@ -29,13 +29,16 @@ public readonly record struct ExposureDelay(double MinHours, double? MaxHours)
     public bool Known => MaxHours is { } max && max - MinHours < 0.01;
 
     /// <summary>From what she said; null when nothing dates it.</summary>
-    public static ExposureDelay? Of(HealthAnswers a, DateTime nowParis)
+    public static ExposureDelay? Of(HealthAnswers a, DateTime nowParis) =>
+        a.Date is { } date ? Of(date, a.Hour, nowParis) : a.MoreThanThreeDays ? new ExposureDelay(72, null) : null;
+
+    /// <summary>From the day (Paris time) and, when she gave it, the hour.</summary>
+    public static ExposureDelay Of(DateOnly date, TimeOnly? hour, DateTime nowParis)
     {
-        if (a.Date is not { } date) return a.MoreThanThreeDays ? new ExposureDelay(72, null) : null;
-        if (a.Hour is { } hour)
+        if (hour is { } h)
         {
-            var h = (nowParis - date.ToDateTime(hour)).TotalHours;
-            return new ExposureDelay(Math.Max(0, h), Math.Max(0, h));
+            var hours = (nowParis - date.ToDateTime(h)).TotalHours;
+            return new ExposureDelay(Math.Max(0, hours), Math.Max(0, hours));
         }
         // Any time that day: from its end (or now, for today) to its start.
         var start = date.ToDateTime(TimeOnly.MinValue);

@@ -33,9 +33,9 @@ public sealed class UrgentAdvice(MedicalFacts facts)
     public bool SayAfterReport(TurnContext ctx, IEnumerable<string> categories, DateOnly date, DateTime nowParis)
     {
         if (!categories.Any(ExposureCategories.Contains)) return false;
-        var delay = ExposureDelay.Of(new HealthAnswers("", date, false, [], [], null, null, null, [], ""), nowParis);
-        if (delay is not { } d || !d.MayBeWithin(facts.UrgentHours)) return false;
-        Say(ctx, d);
+        var delay = ExposureDelay.Of(date, null, nowParis);
+        if (!delay.MayBeWithin(facts.UrgentHours)) return false;
+        Say(ctx, delay);
         return true;
     }
 }
