@@ -10,15 +10,18 @@ namespace Jasmine.Bots.Tests.FollowUp;
 /// <summary>Every report with consent to contact opens a case, whatever happened; the way she asked for is what staff see.</summary>
 public static class ReportSteps
 {
-    /// <summary>A whole report through the chat. <paramref name="categories"/> are the numbers of the category menu; "sms:&lt;number&gt;", "chat" or null for no contact.</summary>
-    public static async Task<string> FileAsync(Chat chat, string identifier, string[] categories, string? contact, string town = "Lyon")
+    /// <summary>
+    /// A whole report through the chat. <paramref name="categories"/> are the numbers of the category menu; "sms:&lt;number&gt;",
+    /// "chat" or null for no contact; <paramref name="when"/> "1" for today, or a date as she would type it.
+    /// </summary>
+    public static async Task<string> FileAsync(Chat chat, string identifier, string[] categories, string? contact, string town = "Lyon", string when = "1")
     {
         await chat.Send("/report");
         await chat.Send(identifier);
         await chat.Send("1");
         foreach (var c in categories) await chat.Send(c);
         await chat.Send("11");
-        await chat.Send("1");
+        await chat.Send(when);
         await chat.Send(town);
         await chat.Send("skip");
         if (contact is null) await chat.Send("2");

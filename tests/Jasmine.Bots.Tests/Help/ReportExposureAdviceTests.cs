@@ -14,20 +14,10 @@ public sealed class ReportExposureAdviceTests : IDisposable
 
     public void Dispose() => _host.Dispose();
 
-    /// <summary>A whole report: <paramref name="category"/> is its number in the menu, <paramref name="when"/> "1" for today or a date.</summary>
+    /// <summary>A whole report without contact; what the last answer (the thanks, and the advice if any) said.</summary>
     private static async Task<string> Report(Chat chat, string category, string when)
     {
-        await chat.Send("/report");
-        await chat.Send("0622334455");
-        await chat.Send("1");
-        await chat.Send(category);
-        await chat.Send("11");
-        await chat.Send(when);
-        await chat.Send("Lyon");
-        await chat.Send("skip");
-        await chat.Send("2");
-        await chat.Send("1");
-        Assert.Matches(@"R-[A-Z0-9]{4,8}", chat.LastText);
+        await FollowUp.ReportSteps.FileAsync(chat, "0622334455", [category], contact: null, when: when);
         return chat.LastText;
     }
 
