@@ -27,6 +27,15 @@ public sealed class StoreOptions
     /// Off, a commit is kept by the kernel only: it survives the process being killed, not a power cut.
     /// </summary>
     public bool Durable { get; set; } = true;
+
+    /// <summary>"litedb" (the embedded default: one file, one host) or "postgres" (several hosts share one database).</summary>
+    public string Provider { get; set; } = "litedb";
+
+    /// <summary>The PostgreSQL connection string (postgres only). Never logged.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The PostgreSQL schema the store's tables live in; hosts that share the data share it.</summary>
+    public string Schema { get; set; } = "jasmine";
 }
 
 public sealed class ScreeningOptions
