@@ -36,6 +36,12 @@ public sealed class StoreOptions
 
     /// <summary>The PostgreSQL schema the store's tables live in; hosts that share the data share it.</summary>
     public string Schema { get; set; } = "jasmine";
+
+    /// <summary>
+    /// With several hosts on one database: how long a host's hold on a conversation's sending lasts without being
+    /// renewed. A host killed mid-way holds its conversations that long before another host sends for them.
+    /// </summary>
+    public int ClaimSeconds { get; set; } = 30;
 }
 
 public sealed class ScreeningOptions
