@@ -15,6 +15,7 @@ internal sealed class PostgresDocs<T> : IDocs<T> where T : class
 
     private readonly PostgresDocumentStore _store;
     private readonly string _table;
+    private readonly string _tableDdl;
     private readonly PropertyInfo _id;
     private volatile bool _hasUnique;
 
@@ -27,6 +28,7 @@ internal sealed class PostgresDocs<T> : IDocs<T> where T : class
             ?? throw new NotSupportedException($"{typeof(T).Name} has no public Id property.");
         LongId = _id.PropertyType == typeof(long);
         if (!LongId && _id.PropertyType != typeof(string)) throw new NotSupportedException($"{typeof(T).Name}.Id is neither a string nor a long.");
+        _tableDdl = store.TableDdl(name, LongId);
     }
 
     public string Name { get; }
@@ -34,21 +36,34 @@ internal sealed class PostgresDocs<T> : IDocs<T> where T : class
     /// <summary>A long id: 0 on Insert takes the table's sequence's next number.</summary>
     public bool LongId { get; }
 
+    /// <summary>
+    /// The table, made by the first call that needs it (then a dictionary look-up): made in a transaction that rolls
+    /// back, it is gone again, and the next call makes it anew.
+    /// </summary>
+    private string Table
+    {
+        get
+        {
+            _store.Ddl(_tableDdl);
+            return _table;
+        }
+    }
+
     /// <summary>The id column in the order ids sort in (a long id as a number).</summary>
     private string IdOrder => LongId ? "(id)::bigint" : "id";
 
     public T? FindById(object id)
     {
         var ps = new SqlParameters();
-        return Query($"SELECT doc::text FROM {_table} WHERE id = {ps.Add(IdText(id), NpgsqlDbType.Text)}", ps).FirstOrDefault();
+        return Query($"SELECT doc::text FROM {Table} WHERE id = {ps.Add(IdText(id), NpgsqlDbType.Text)}", ps).FirstOrDefault();
     }
 
-    public IReadOnlyList<T> FindAll() => Query($"SELECT doc::text FROM {_table} ORDER BY {IdOrder}", new SqlParameters());
+    public IReadOnlyList<T> FindAll() => Query($"SELECT doc::text FROM {Table} ORDER BY {IdOrder}", new SqlParameters());
 
     public IReadOnlyList<T> Find(Expression<Func<T, bool>> where, int skip = 0, int limit = int.MaxValue)
     {
         var ps = new SqlParameters();
-        return Query($"SELECT doc::text FROM {_table} WHERE {PostgresFilter.Where(where, ps)} ORDER BY {IdOrder}{Page(skip, limit, ps)}", ps);
+        return Query($"SELECT doc::text FROM {Table} WHERE {PostgresFilter.Where(where, ps)} ORDER BY {IdOrder}{Page(skip, limit, ps)}", ps);
     }
 
     public IReadOnlyList<T> Find<TKey>(Expression<Func<T, bool>>? where, Expression<Func<T, TKey>> orderBy, bool descending = false, int skip = 0, int limit = int.MaxValue)
@@ -58,7 +73,7 @@ internal sealed class PostgresDocs<T> : IDocs<T> where T : class
         // Nulls first going up, last going down: LiteDB's order, where null sorts below every value. Ties by id.
         var order = descending ? $"{field.Sql} DESC NULLS LAST" : $"{field.Sql} ASC NULLS FIRST";
         var filter = where is null ? "" : $" WHERE {PostgresFilter.Where(where, ps)}";
-        return Query($"SELECT doc::text FROM {_table}{filter} ORDER BY {order}, {IdOrder}{Page(skip, limit, ps)}", ps);
+        return Query($"SELECT doc::text FROM {Table}{filter} ORDER BY {order}, {IdOrder}{Page(skip, limit, ps)}", ps);
     }
 
     public IReadOnlyList<T> After(string? afterId, int limit)
@@ -72,7 +87,7 @@ internal sealed class PostgresDocs<T> : IDocs<T> where T : class
                 : $" WHERE id COLLATE \"C\" > {ps.Add(afterId, NpgsqlDbType.Text)}";
         }
         var order = LongId ? IdOrder : "id COLLATE \"C\"";
-        return Query($"SELECT doc::text FROM {_table}{after} ORDER BY {order}{Page(0, limit, ps)}", ps);
+        return Query($"SELECT doc::text FROM {Table}{after} ORDER BY {order}{Page(0, limit, ps)}", ps);
     }
 
     public T? FindOne(Expression<Func<T, bool>> where) => Find(where, 0, 1).FirstOrDefault();
@@ -80,15 +95,15 @@ internal sealed class PostgresDocs<T> : IDocs<T> where T : class
     public bool Exists(Expression<Func<T, bool>> where)
     {
         var ps = new SqlParameters();
-        return Scalar<bool>($"SELECT EXISTS (SELECT 1 FROM {_table} WHERE {PostgresFilter.Where(where, ps)})", ps);
+        return Scalar<bool>($"SELECT EXISTS (SELECT 1 FROM {Table} WHERE {PostgresFilter.Where(where, ps)})", ps);
     }
 
-    public int Count() => (int)Scalar<long>($"SELECT count(*) FROM {_table}", new SqlParameters());
+    public int Count() => (int)Scalar<long>($"SELECT count(*) FROM {Table}", new SqlParameters());
 
     public int Count(Expression<Func<T, bool>> where)
     {
         var ps = new SqlParameters();
-        return (int)Scalar<long>($"SELECT count(*) FROM {_table} WHERE {PostgresFilter.Where(where, ps)}", ps);
+        return (int)Scalar<long>($"SELECT count(*) FROM {Table} WHERE {PostgresFilter.Where(where, ps)}", ps);
     }
 
     /// <remarks>
@@ -98,13 +113,14 @@ internal sealed class PostgresDocs<T> : IDocs<T> where T : class
     /// </remarks>
     public void Insert(T doc)
     {
+        var table = Table;
         if (LongId && (long)_id.GetValue(doc)! == 0)
         {
             var next = Scalar<long>($"SELECT nextval('{_store.Sequence(Name).Replace("'", "''", StringComparison.Ordinal)}')", new SqlParameters());
             _id.SetValue(doc, next);
         }
         var ps = new SqlParameters();
-        var inserted = NonQuery($"INSERT INTO {_table} (id, doc) VALUES ({ps.Add(IdOf(doc), NpgsqlDbType.Text)}, {ps.Add(Serialize(doc), NpgsqlDbType.Jsonb)}) ON CONFLICT DO NOTHING", ps);
+        var inserted = NonQuery($"INSERT INTO {table} (id, doc) VALUES ({ps.Add(IdOf(doc), NpgsqlDbType.Text)}, {ps.Add(Serialize(doc), NpgsqlDbType.Jsonb)}) ON CONFLICT DO NOTHING", ps);
         if (inserted == 0) throw new DuplicateKeyException(Name);
         if (LongId) KeepSequenceAhead((long)_id.GetValue(doc)!);
     }
@@ -123,7 +139,7 @@ internal sealed class PostgresDocs<T> : IDocs<T> where T : class
     public bool Update(T doc)
     {
         var ps = new SqlParameters();
-        var sql = $"UPDATE {_table} SET doc = {ps.Add(Serialize(doc), NpgsqlDbType.Jsonb)} WHERE id = {ps.Add(IdOf(doc), NpgsqlDbType.Text)}";
+        var sql = $"UPDATE {Table} SET doc = {ps.Add(Serialize(doc), NpgsqlDbType.Jsonb)} WHERE id = {ps.Add(IdOf(doc), NpgsqlDbType.Text)}";
         return Guarded(() => NonQuery(sql, ps)) > 0;
     }
 
@@ -137,7 +153,7 @@ internal sealed class PostgresDocs<T> : IDocs<T> where T : class
         }
         var ps = new SqlParameters();
         // xmax is 0 on a row version this statement created, and the locking transaction's id on one it replaced.
-        var sql = $"INSERT INTO {_table} (id, doc) VALUES ({ps.Add(IdOf(doc), NpgsqlDbType.Text)}, {ps.Add(Serialize(doc), NpgsqlDbType.Jsonb)}) " +
+        var sql = $"INSERT INTO {Table} (id, doc) VALUES ({ps.Add(IdOf(doc), NpgsqlDbType.Text)}, {ps.Add(Serialize(doc), NpgsqlDbType.Jsonb)}) " +
                   $"ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc RETURNING (xmax = 0)";
         var inserted = Guarded(() => Scalar<bool>(sql, ps));
         if (inserted && LongId) KeepSequenceAhead((long)_id.GetValue(doc)!);
@@ -147,21 +163,22 @@ internal sealed class PostgresDocs<T> : IDocs<T> where T : class
     public bool Delete(object id)
     {
         var ps = new SqlParameters();
-        return NonQuery($"DELETE FROM {_table} WHERE id = {ps.Add(IdText(id), NpgsqlDbType.Text)}", ps) > 0;
+        return NonQuery($"DELETE FROM {Table} WHERE id = {ps.Add(IdText(id), NpgsqlDbType.Text)}", ps) > 0;
     }
 
     public int DeleteMany(Expression<Func<T, bool>> where)
     {
         var ps = new SqlParameters();
-        return NonQuery($"DELETE FROM {_table} WHERE {PostgresFilter.Where(where, ps)}", ps);
+        return NonQuery($"DELETE FROM {Table} WHERE {PostgresFilter.Where(where, ps)}", ps);
     }
 
     // DELETE, not TRUNCATE: it stays inside the caller's transaction without locking out every reader.
-    public int DeleteAll() => NonQuery($"DELETE FROM {_table}", new SqlParameters());
+    public int DeleteAll() => NonQuery($"DELETE FROM {Table}", new SqlParameters());
 
     public void EnsureIndex<TKey>(Expression<Func<T, TKey>> field, bool unique = false)
     {
         // The very expression filters produce for the field, so the planner can match the two.
+        _store.Ddl(_tableDdl);
         _store.EnsureIndex(Name, PostgresFilter.Field(field).Sql, unique);
         if (unique) _hasUnique = true;
     }

@@ -23,8 +23,8 @@ public sealed class PostgresDocumentStore : IDocumentStore
 
     private readonly NpgsqlDataSource _source;
     private readonly ConcurrentDictionary<(string Name, Type Type), object> _collections = new();
-    private readonly ConcurrentDictionary<string, bool> _madeTables = new();
-    private readonly ConcurrentDictionary<string, bool> _madeIndexes = new();
+    /// <summary>The tables and indexes known to exist (committed), by their DDL.</summary>
+    private readonly ConcurrentDictionary<string, bool> _made = new();
     private readonly object _gate = new();
 
     /// <summary>
@@ -59,13 +59,8 @@ public sealed class PostgresDocumentStore : IDocumentStore
     public IDocs<T> Collection<T>(string name) where T : class
     {
         ThrowIfClosed();
-        // GetOrAdd may run the factory twice under a race; the table DDL is idempotent and only one instance is kept.
-        return (IDocs<T>)_collections.GetOrAdd((name, typeof(T)), _ =>
-        {
-            var docs = new PostgresDocs<T>(this, name);
-            EnsureTable(name, docs.LongId);
-            return docs;
-        });
+        // GetOrAdd may run the factory twice under a race; only one instance is kept. The table is made by its first call.
+        return (IDocs<T>)_collections.GetOrAdd((name, typeof(T)), _ => new PostgresDocs<T>(this, name));
     }
 
     /// <summary>
@@ -115,7 +110,7 @@ public sealed class PostgresDocumentStore : IDocumentStore
     public void Increment(string collection, string counter, long by)
     {
         ThrowIfClosed();
-        EnsureTable(collection, longId: false);
+        Ddl(TableDdl(collection, longId: false));
         var table = Table(collection);
         // One statement: concurrent increments queue on the row lock instead of losing each other's additions.
         Run((connection, transaction) =>
@@ -160,13 +155,12 @@ public sealed class PostgresDocumentStore : IDocumentStore
     internal void EnsureIndex(string collection, string expression, bool unique, string method = "btree")
     {
         var name = Quote(IndexName(collection, expression, unique));
-        if (_madeIndexes.ContainsKey(name)) return;
-        Ddl($"CREATE {(unique ? "UNIQUE " : "")}INDEX IF NOT EXISTS {name} ON {Table(collection)} USING {method} (({expression}))", () => _madeIndexes[name] = true);
+        Ddl($"CREATE {(unique ? "UNIQUE " : "")}INDEX IF NOT EXISTS {name} ON {Table(collection)} USING {method} (({expression}))");
     }
 
-    private void EnsureTable(string name, bool longId)
+    /// <summary>What makes a collection's table (and, for long ids, its sequence).</summary>
+    internal string TableDdl(string name, bool longId)
     {
-        if (_madeTables.ContainsKey(name)) return;
         var table = Table(name);
         var sql = new StringBuilder($"CREATE TABLE IF NOT EXISTS {table} (id text COLLATE \"C\" PRIMARY KEY, doc jsonb NOT NULL);");
         if (longId)
@@ -175,21 +169,23 @@ public sealed class PostgresDocumentStore : IDocumentStore
             // Filters and ORDER BY on a long id read it as a number.
             sql.Append($"CREATE INDEX IF NOT EXISTS {Quote(IndexName(name, "(id)::bigint", false))} ON {table} (((id)::bigint));");
         }
-        Ddl(sql.ToString(), () => _madeTables[name] = true);
+        return sql.ToString();
     }
 
     /// <summary>
     /// Schema changes under the migration lock: two hosts starting together would otherwise race on
     /// CREATE ... IF NOT EXISTS (which is not safe against a concurrent twin). Inside a caller's transaction it runs
     /// there (a CREATE INDEX from another connection would wait for that very transaction) and counts as done once
-    /// that commits.
+    /// that commits: a rollback takes the table back too, and the next call makes it again.
     /// </summary>
-    private void Ddl(string sql, Action done)
+    internal void Ddl(string sql)
     {
+        if (_made.ContainsKey(sql)) return;
         if (_current.Value is { } scope)
         {
+            if (!scope.Made.Add(sql)) return;
             Execute(scope.Connection, scope.Inner, sql);
-            scope.AfterCommit.Add(done);
+            scope.AfterCommit.Add(() => _made[sql] = true);
             return;
         }
         lock (_gate)
@@ -199,7 +195,7 @@ public sealed class PostgresDocumentStore : IDocumentStore
             Execute(connection, transaction, sql);
             transaction.Commit();
         }
-        done();
+        _made[sql] = true;
     }
 
     private void Execute(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql)
@@ -259,5 +255,8 @@ public sealed class PostgresDocumentStore : IDocumentStore
         public NpgsqlConnection Connection { get; } = connection;
         public NpgsqlTransaction Inner { get; } = inner;
         public List<Action> AfterCommit { get; } = [];
+
+        /// <summary>DDL already run in this transaction (not yet committed).</summary>
+        public HashSet<string> Made { get; } = [];
     }
 }

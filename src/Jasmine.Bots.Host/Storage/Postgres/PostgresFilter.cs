@@ -253,6 +253,9 @@ internal sealed class PostgresFilter
         e = StripConvert(e);
         while (e is MemberExpression { Expression: { } owner } m && m.Member is PropertyInfo or FieldInfo)
         {
+            // Only members of documents and their nested objects are stored fields: a string's Length or a list's
+            // Count is not (and would read as a missing field, silently).
+            if (owner.Type == typeof(string) || typeof(IEnumerable).IsAssignableFrom(owner.Type) || owner.Type.IsValueType) throw Unsupported(m);
             path.Insert(0, m.Member.Name);
             e = StripConvert(owner);
         }
