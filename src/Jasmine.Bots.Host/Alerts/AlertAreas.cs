@@ -1,5 +1,4 @@
 using Jasmine.Bots.Storage;
-using LiteDB;
 
 namespace Jasmine.Bots.Alerts;
 
@@ -9,7 +8,7 @@ namespace Jasmine.Bots.Alerts;
 /// </summary>
 public sealed class AlertAreasDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     public List<string> Areas { get; set; } = [];
     public string? Here { get; set; }
     public DateTime? HereUntil { get; set; }
@@ -19,7 +18,7 @@ public sealed class AlertAreas(JasmineStore store, TimeProvider time)
 {
     public const int Max = 3;
     public static readonly TimeSpan HereFor = TimeSpan.FromDays(7);
-    private ILiteCollection<AlertAreasDoc> Docs => store.Collection<AlertAreasDoc>("alert_areas");
+    private IDocs<AlertAreasDoc> Docs => store.Collection<AlertAreasDoc>("alert_areas");
 
     public AlertAreasDoc? Find(string memberId) => Docs.FindById(memberId);
 

@@ -5,13 +5,12 @@ using Jasmine.Bots.Conversations;
 using Jasmine.Bots.Localization;
 using Jasmine.Bots.Members;
 using Jasmine.Bots.Storage;
-using LiteDB;
 
 namespace Jasmine.Bots.Alerts;
 
 public sealed class NoticeDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     /// <summary>Keyed hash of the address the notice went to.</summary>
     public string Conversation { get; set; } = "";
     public byte[] ContentEnc { get; set; } = [];
@@ -28,7 +27,7 @@ internal sealed record NoticeContent(string Text, List<Choice> Choices);
 public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbox, Channels.Outbox.OutboxStore outboxStore, Locales locales, JasmineStore store, TimeProvider time)
 {
     private const string Purpose = "notice";
-    private ILiteCollection<NoticeDoc> Notices => store.Collection<NoticeDoc>("notices");
+    private IDocs<NoticeDoc> Notices => store.Collection<NoticeDoc>("notices");
 
     /// <summary>Where a proactive message reaches her: a chat app first, SMS only if allowed and nothing else works.</summary>
     public string? AddressOf(string memberId, bool allowSms = true)

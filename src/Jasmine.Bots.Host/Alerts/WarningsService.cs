@@ -9,7 +9,6 @@ using Jasmine.Bots.Members;
 using Jasmine.Bots.Profiles;
 using Jasmine.Bots.Reports;
 using Jasmine.Bots.Storage;
-using LiteDB;
 using Microsoft.Extensions.Options;
 
 namespace Jasmine.Bots.Alerts;
@@ -28,7 +27,7 @@ public enum FanoutStatus { Running, Done }
 /// <summary>One push warning to everyone concerned; <see cref="Cursor"/> makes it resumable after a crash.</summary>
 public sealed class FanoutDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     public string ProfileId { get; set; } = "";
     public string? Departement { get; set; }
     public FanoutStatus Status { get; set; }
@@ -42,7 +41,7 @@ public sealed class FanoutDoc
 
 public sealed class WatchDoc
 {
-    [BsonId] public ObjectId Id { get; set; } = ObjectId.NewObjectId();
+    public string Id { get; set; } = DocIds.New();
     public string IdentifierHash { get; set; } = "";
     public string MemberId { get; set; } = "";
     public DateTime ExpiresAt { get; set; }
@@ -61,8 +60,8 @@ public sealed class WarningsService(
     AlertAreas areas,
     ILogger<WarningsService> logger) : IClassificationListener, IReportListener, IRecoverable
 {
-    public ILiteCollection<FanoutDoc> Fanouts => store.Collection<FanoutDoc>("fanouts");
-    private ILiteCollection<WatchDoc> Watches => store.Collection<WatchDoc>("watches");
+    public IDocs<FanoutDoc> Fanouts => store.Collection<FanoutDoc>("fanouts");
+    private IDocs<WatchDoc> Watches => store.Collection<WatchDoc>("watches");
     private IBackgroundJobClient Jobs => services.GetRequiredService<IBackgroundJobClient>();
 
     public Task ClassifiedAsync(ProfileDoc profile, Classification previous, TextWriter output, CancellationToken ct)
@@ -137,7 +136,7 @@ public sealed class WarningsService(
         var profile = profiles.Get(fanout.ProfileId);
         if (profile is null) { Finish(fanout); return false; }
         var cursor = fanout.Cursor;
-        var batch = store.Members.Find(Where.More("_id", cursor), 0, options.Value.BatchSize).ToList();
+        var batch = store.Members.After(cursor, options.Value.BatchSize).ToList();
         if (batch.Count == 0) { Finish(fanout); return false; }
         var shown = profile.Identifiers.Select(profiles.Reveal).Select(identifiers.Display).ToList();
         var origin = OriginOf(fanout);

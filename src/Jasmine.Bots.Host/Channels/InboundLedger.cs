@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using Jasmine.Bots.Storage;
-using LiteDB;
 
 namespace Jasmine.Bots.Channels;
 
 public sealed class InboundDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     public DateTime At { get; set; }
 }
 
@@ -17,7 +16,7 @@ public sealed class InboundDoc
 public sealed class InboundLedger(JasmineStore store, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, byte> _inProgress = new(StringComparer.Ordinal);
-    private ILiteCollection<InboundDoc> Seen => store.Collection<InboundDoc>("inbound");
+    private IDocs<InboundDoc> Seen => store.Collection<InboundDoc>("inbound");
 
     private string Key(string channel, string externalId) => store.Protector.Hash("inbound", channel + ":" + externalId);
 

@@ -1,4 +1,3 @@
-using LiteDB;
 
 namespace Jasmine.Bots.FollowUp;
 
@@ -7,7 +6,7 @@ public enum CaseStatus { Open, Acknowledged, Closed }
 /// <summary>A report whose author wants to be contacted: a person must pick it up (severity sets the priority, not whether there is a case).</summary>
 public sealed class CaseDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     /// <summary>Same reference as the report she was given (R-XXXX): one word for both sides.</summary>
     public string Reference { get; set; } = "";
     public string ReportId { get; set; } = "";

@@ -8,7 +8,6 @@ using Jasmine.Bots.Members;
 using Jasmine.Bots.Profiles;
 using Jasmine.Bots.Reports;
 using Jasmine.Bots.Storage;
-using LiteDB;
 using Microsoft.Extensions.Options;
 
 namespace Jasmine.Bots.FollowUp;
@@ -30,7 +29,7 @@ public sealed class CaseService(
     ILogger<CaseService> logger) : IReportListener, IRecoverable
 {
     private const string Purpose = "case";
-    public ILiteCollection<CaseDoc> Cases => store.Collection<CaseDoc>("cases");
+    public IDocs<CaseDoc> Cases => store.Collection<CaseDoc>("cases");
     private IBackgroundJobClient Jobs => services.GetRequiredService<IBackgroundJobClient>();
 
     /// <summary>Every report with consent to contact opens a case: severity decides its priority and routing, not whether there is one.</summary>

@@ -1,5 +1,4 @@
 using Jasmine.Bots.Storage;
-using LiteDB;
 
 namespace Jasmine.Bots.Help;
 
@@ -7,7 +6,7 @@ namespace Jasmine.Bots.Help;
 public sealed class HealthNoteDoc
 {
     /// <summary>Keyed hash of the member id: the collection does not say whose notes it holds.</summary>
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     public string NoteEnc { get; set; } = "";
     public DateTime CreatedAt { get; set; }
 }
@@ -21,7 +20,7 @@ public sealed class HealthNoteStore(JasmineStore store)
     public const string Collection = "health_notes";
     private const string Purpose = "health-note";
 
-    private ILiteCollection<HealthNoteDoc> Notes => store.Collection<HealthNoteDoc>(Collection);
+    private IDocs<HealthNoteDoc> Notes => store.Collection<HealthNoteDoc>(Collection);
 
     private string Key(string memberId) => store.Protector.Hash(Purpose, memberId);
 

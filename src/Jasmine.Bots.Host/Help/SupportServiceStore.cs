@@ -1,6 +1,5 @@
 using Jasmine.Bots.Places;
 using Jasmine.Bots.Storage;
-using LiteDB;
 
 namespace Jasmine.Bots.Help;
 
@@ -10,7 +9,7 @@ namespace Jasmine.Bots.Help;
 /// </summary>
 public sealed class SupportServiceDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     public ServiceKind Kind { get; set; }
     public string Name { get; set; } = "";
     public string Address { get; set; } = "";
@@ -73,7 +72,7 @@ public sealed class SupportServiceStore
         }
     }
 
-    private ILiteCollection<SupportServiceDoc> Services => _store.Collection<SupportServiceDoc>(Collection);
+    private IDocs<SupportServiceDoc> Services => _store.Collection<SupportServiceDoc>(Collection);
 
     /// <summary>A phone line with no place of its own: by convention an id starting "national-", or no postcode and town "France".</summary>
     public static bool IsNationalLine(SupportService s) =>

@@ -1,5 +1,4 @@
 using Jasmine.Bots.Storage;
-using LiteDB;
 
 namespace Jasmine.Bots.Safety;
 
@@ -8,7 +7,7 @@ public enum CheckInStatus { Waiting, Asked, Closed, Alerted }
 /// <summary>One announced booking. Everything that says who, with whom or where is encrypted; the row is erased a day after it closes.</summary>
 public sealed class CheckInDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     /// <summary>Keyed hash of her member id: the collection does not say whose bookings it holds.</summary>
     public string MemberKey { get; set; } = "";
     public string MemberIdEnc { get; set; } = "";
@@ -26,7 +25,7 @@ public sealed class CheckInDoc
 /// <summary>Her own words for "all good" and for "help, someone is watching me": encrypted, bound to her.</summary>
 public sealed class CheckInWordsDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     public string? OkWordEnc { get; set; }
     public string? DuressWordEnc { get; set; }
 }
@@ -41,8 +40,8 @@ public sealed class CheckInStore(JasmineStore store)
 {
     public const string Collection = "checkins";
     private const string Purpose = "checkin";
-    private ILiteCollection<CheckInDoc> Docs => store.Collection<CheckInDoc>(Collection);
-    private ILiteCollection<CheckInWordsDoc> Words => store.Collection<CheckInWordsDoc>("checkin_words");
+    private IDocs<CheckInDoc> Docs => store.Collection<CheckInDoc>(Collection);
+    private IDocs<CheckInWordsDoc> Words => store.Collection<CheckInWordsDoc>("checkin_words");
 
     private string Key(string memberId) => store.Protector.Hash(Purpose, memberId);
     private string? Protect(string id, string? value) => value is null ? null : store.Protector.Protect($"{Purpose}/{id}", value);

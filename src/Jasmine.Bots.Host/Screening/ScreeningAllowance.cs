@@ -1,5 +1,4 @@
 using Jasmine.Bots.Storage;
-using LiteDB;
 using Microsoft.Extensions.Options;
 
 namespace Jasmine.Bots.Screening;
@@ -7,7 +6,7 @@ namespace Jasmine.Bots.Screening;
 /// <summary>When look-ups were made in the last hour, for one member or one referral branch: times only, never what was looked up.</summary>
 public sealed class AllowanceDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     public List<DateTime> Stamps { get; set; } = [];
 }
 
@@ -27,7 +26,7 @@ public sealed class ScreeningAllowance(JasmineStore store, IOptions<JasmineOptio
     private readonly Dictionary<string, List<DateTime>> _cache = new(StringComparer.Ordinal);
     private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
 
-    private ILiteCollection<AllowanceDoc> Docs => store.Collection<AllowanceDoc>("allowances");
+    private IDocs<AllowanceDoc> Docs => store.Collection<AllowanceDoc>("allowances");
 
     public bool TryConsume(string memberId, string branchId, int count, DateTime now)
     {
@@ -75,7 +74,16 @@ public sealed class ScreeningAllowance(JasmineStore store, IOptions<JasmineOptio
         {
             var cutoff = now - Window;
             foreach (var key in _cache.Where(p => p.Value.All(t => t <= cutoff)).Select(p => p.Key).ToList()) _cache.Remove(key);
-            return Docs.DeleteMany(BsonExpression.Create("MAX($.Stamps[*]) <= @0 OR COUNT($.Stamps[*]) = 0", new BsonValue(cutoff)));
+            // Read in pages and deleted by id: "every stamp is old" is not a filter both stores can read.
+            var stale = new List<string>();
+            string? after = null;
+            while (Docs.After(after, 500) is { Count: > 0 } page)
+            {
+                stale.AddRange(page.Where(d => d.Stamps.Count == 0 || d.Stamps.Max() <= cutoff).Select(d => d.Id));
+                after = page[^1].Id;
+            }
+            store.InTransaction(() => { foreach (var id in stale) Docs.Delete(id); });
+            return stale.Count;
         }
     }
 
@@ -114,7 +122,7 @@ internal sealed class AllowanceFlusher(ScreeningAllowance allowance, ILogger<All
     private void Flush()
     {
         try { allowance.Flush(); }
-        catch (Exception e) when (e is LiteException or ObjectDisposedException or IOException)
+        catch (Exception e) when (StoreFailure.Is(e))
         {
             // Counts only; the next flush writes them again.
             logger.LogWarning("Look-up allowances not written this time ({ExceptionType})", e.GetType().Name);

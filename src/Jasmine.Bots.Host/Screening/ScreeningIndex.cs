@@ -3,7 +3,6 @@ using System.Buffers.Text;
 using System.Collections.Concurrent;
 using Jasmine.Bots.Domain;
 using Jasmine.Bots.Storage;
-using LiteDB;
 
 namespace Jasmine.Bots.Screening;
 
@@ -98,29 +97,16 @@ public sealed class ScreeningIndex
     /// page a query of its own, which keeps the page cache to a couple of thousand pages (500 a query measured best:
     /// 192 MB peak at 1M identifiers, against 333 MB for 10,000 and 657 MB for one query); the host carries none of it.
     /// </summary>
-    internal static ScreeningTable Scan(Func<LiteDatabase> open, int pageSize = 500)
+    internal static ScreeningTable Scan(IDocs<IdentifierIndexDoc> identifiers, int pageSize = 500)
     {
         var builder = new ScreeningTable.Builder();
-        using var db = open();
-        if (!db.CollectionExists("identifiers")) return builder.Build();
-        var collection = db.GetCollection("identifiers");
-        BsonValue after = BsonValue.MinValue;
+        string? after = null;
         while (true)
         {
-            var read = 0;
-            // The last _id read is a parameter, never part of the expression text: LiteDB caches every distinct
-            // text for the life of the process.
-            var page = collection.Query().Where(BsonExpression.Create("_id > @0", after)).OrderBy("_id").Limit(pageSize).ToEnumerable();
-            foreach (var doc in page)
-            {
-                var classification = Enum.TryParse<Classification>(doc["Classification"].AsString, out var c) ? c : Classification.Pending;
-                var mask = doc["CategoryMask"];
-                var last = doc["LastReportAt"];
-                builder.Add(Key(doc["_id"].AsString), new ProfileSummary(classification, (ushort)(mask.IsNumber ? mask.AsInt32 : 0), last.IsDateTime ? last.AsDateTime : null));
-                after = doc["_id"];
-                read++;
-            }
-            if (read < pageSize) break;
+            var page = identifiers.After(after, pageSize);
+            foreach (var doc in page) builder.Add(Key(doc.Id), new ProfileSummary(doc.Classification, (ushort)doc.CategoryMask, doc.LastReportAt));
+            if (page.Count < pageSize) break;
+            after = page[^1].Id;
         }
         return builder.Build();
     }

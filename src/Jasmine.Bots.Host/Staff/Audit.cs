@@ -1,5 +1,4 @@
 using Jasmine.Bots.Storage;
-using LiteDB;
 
 namespace Jasmine.Bots.Staff;
 
@@ -9,7 +8,7 @@ namespace Jasmine.Bots.Staff;
 /// </summary>
 public sealed class AuditEntry
 {
-    [BsonId] public ObjectId Id { get; set; } = ObjectId.NewObjectId();
+    public string Id { get; set; } = DocIds.New();
     public DateTime At { get; set; }
     public string Who { get; set; } = "";
     public string Action { get; set; } = "";
@@ -18,10 +17,10 @@ public sealed class AuditEntry
 
 public sealed class AuditLog(JasmineStore store, TimeProvider time)
 {
-    public ILiteCollection<AuditEntry> Entries => store.Collection<AuditEntry>("audit");
+    public IDocs<AuditEntry> Entries => store.Collection<AuditEntry>("audit");
 
     public void Write(string who, string action, string? objectRef = null) =>
         Entries.Insert(new AuditEntry { At = time.GetUtcNow().UtcDateTime, Who = who, Action = action, Object = objectRef });
 
-    public IReadOnlyList<AuditEntry> Latest(int count) => Entries.Find(Query.All(nameof(AuditEntry.At), Query.Descending), 0, count).ToList();
+    public IReadOnlyList<AuditEntry> Latest(int count) => Entries.Find(null, e => e.At, descending: true, limit: count);
 }

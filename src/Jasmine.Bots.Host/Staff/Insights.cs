@@ -4,7 +4,6 @@ using Jasmine.Bots.Identifiers;
 using Jasmine.Bots.Profiles;
 using Jasmine.Bots.Reports;
 using Jasmine.Bots.Storage;
-using LiteDB;
 
 namespace Jasmine.Bots.Staff;
 
@@ -27,7 +26,7 @@ public static class StaffInsightsExtensions
 /// <summary>What a moderator did with a report: "reviewed", "classified" (its profile) or "merged" (its profile into another).</summary>
 public sealed class ReviewStateDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     public string State { get; set; } = "";
     public string By { get; set; } = "";
     public DateTime At { get; set; }
@@ -36,7 +35,7 @@ public sealed class ReviewStateDoc
 public sealed class ReviewStates(JasmineStore store, TimeProvider time)
 {
     public const string New = "new", Reviewed = "reviewed", Classified = "classified", Merged = "merged";
-    private ILiteCollection<ReviewStateDoc> States => store.Collection<ReviewStateDoc>("report_reviews");
+    private IDocs<ReviewStateDoc> States => store.Collection<ReviewStateDoc>("report_reviews");
 
     /// <summary>The report leaves the queue: whatever a moderator decided about it counts as reading it.</summary>
     public void Set(ReportDoc report, string state, string by)
@@ -60,7 +59,7 @@ public sealed class ReviewStates(JasmineStore store, TimeProvider time)
 /// <summary>A profile named by reports of at least two different members within <see cref="RepeatOffenders.Window"/>.</summary>
 public sealed class ProfileFlagDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     public int Reporters { get; set; }
     public DateTime FlaggedAt { get; set; }
 }
@@ -72,7 +71,7 @@ public sealed class ProfileFlagDoc
 public sealed class RepeatOffenders(JasmineStore store, CaseService cases, TimeProvider time, ILogger<RepeatOffenders> logger) : IReportListener
 {
     public static readonly TimeSpan Window = TimeSpan.FromDays(30);
-    private ILiteCollection<ProfileFlagDoc> Flags => store.Collection<ProfileFlagDoc>("profile_flags");
+    private IDocs<ProfileFlagDoc> Flags => store.Collection<ProfileFlagDoc>("profile_flags");
 
     public void ReportSaved(ReportDoc report, ProfileDoc profile)
     {
@@ -102,7 +101,7 @@ public sealed class RepeatOffenders(JasmineStore store, CaseService cases, TimeP
 /// <summary>One keyed hash of a fragment of an identifier, pointing at its profile. Never read by the members' screening.</summary>
 public sealed class FragmentDoc
 {
-    [BsonId] public ObjectId Id { get; set; } = ObjectId.NewObjectId();
+    public string Id { get; set; } = DocIds.New();
     public string Hash { get; set; } = "";
     public string ProfileId { get; set; } = "";
 }
@@ -123,7 +122,7 @@ public sealed class PartialSearch(JasmineStore store, ProfileService profiles, T
     private const string Purpose = "staff.fragment";
     private readonly ConcurrentDictionary<string, Queue<DateTime>> _recent = new(StringComparer.Ordinal);
 
-    private ILiteCollection<FragmentDoc> Fragments
+    private IDocs<FragmentDoc> Fragments
     {
         get
         {
@@ -226,11 +225,18 @@ public sealed class PartialSearch(JasmineStore store, ProfileService profiles, T
     /// <summary>Profiles made before this index existed get their fragments on the first search.</summary>
     private void EnsureBuilt()
     {
-        var meta = store.Collection<BsonDocument>("staff_fragments_meta");
+        var meta = store.Collection<FragmentsBuiltDoc>("staff_fragments_meta");
         if (meta.FindById("built") is not null) return;
         foreach (var p in store.Profiles.FindAll().ToList()) Reindex(p);
-        meta.Upsert(new BsonDocument { ["_id"] = "built", ["at"] = time.GetUtcNow().UtcDateTime });
+        meta.Upsert(new FragmentsBuiltDoc { Id = "built", At = time.GetUtcNow().UtcDateTime });
     }
 
     private string Hash(string fragment) => store.Protector.Hash(Purpose, fragment);
+}
+
+/// <summary>When the fragment index was first built from every profile (later profiles are indexed as they are saved).</summary>
+public sealed class FragmentsBuiltDoc
+{
+    public string Id { get; set; } = "";
+    public DateTime At { get; set; }
 }

@@ -1,12 +1,11 @@
 using Jasmine.Bots.Storage;
-using LiteDB;
 
 namespace Jasmine.Bots.Staff;
 
 /// <summary>Failed sign-in attempts behind one key (a login, a login on a known device, an IP address): never the key itself.</summary>
 public sealed class ThrottleDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     public int Failures { get; set; }
     public DateTime LastAttemptAt { get; set; }
     public DateTime? BlockedUntil { get; set; }
@@ -32,7 +31,7 @@ public sealed class LoginThrottle(JasmineStore store, TimeProvider time)
     private const string Purpose = "staff.throttle";
     private readonly Lock _gate = new();
 
-    private ILiteCollection<ThrottleDoc> Docs => store.Collection<ThrottleDoc>("staff_throttle");
+    private IDocs<ThrottleDoc> Docs => store.Collection<ThrottleDoc>("staff_throttle");
 
     public string LoginKey(string step, string login, string? deviceId) =>
         store.Protector.Hash(Purpose, deviceId is null ? $"{step}|login|{login}" : $"{step}|device|{login}|{deviceId}");

@@ -4,7 +4,6 @@ using Jasmine.Bots.Identifiers;
 using Jasmine.Bots.Profiles;
 using Jasmine.Bots.Reports;
 using Jasmine.Bots.Storage;
-using LiteDB;
 
 namespace Jasmine.Bots.Staff;
 
@@ -16,7 +15,7 @@ public enum PoliceConsentStatus { Consented, Revoked, Sent }
 /// </summary>
 public sealed class PoliceConsentDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     /// <summary>Random, printed on the export instead of her report's reference.</summary>
     public string ExportId { get; set; } = "";
     public PoliceConsentStatus Status { get; set; }
@@ -32,7 +31,7 @@ public sealed class PoliceConsentDoc
 public sealed class PoliceSharing(JasmineStore store, ProfileService profiles, ReportService reports, IdentifierParser parser, TimeProvider time)
 {
     public static readonly IReadOnlyList<string> Parts = ["identifiers", "description", "facts"];
-    private ILiteCollection<PoliceConsentDoc> Consents => store.Collection<PoliceConsentDoc>("police_consents");
+    private IDocs<PoliceConsentDoc> Consents => store.Collection<PoliceConsentDoc>("police_consents");
 
     public PoliceConsentDoc? Of(ReportDoc report) => Consents.FindById(report.Id);
 

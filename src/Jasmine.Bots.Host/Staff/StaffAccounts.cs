@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Jasmine.Bots.Storage;
-using LiteDB;
 using Microsoft.AspNetCore.Identity;
 using OtpNet;
 
@@ -11,7 +10,7 @@ public enum StaffRole { Moderator, FollowUp, Admin }
 /// <summary>A person of the team who uses the console. The login is a handle chosen by the team, not a real name.</summary>
 public sealed class StaffAccount
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     public StaffRole Role { get; set; }
     public string PasswordHash { get; set; } = "";
     /// <summary>Set by "staff add" and "staff reset": the printed password only opens the door to choosing one's own.</summary>
@@ -43,7 +42,7 @@ public sealed class StaffAccounts(JasmineStore store, LoginThrottle throttle, Ti
     // Verified against when the login is unknown: the same ~50 ms of PBKDF2 either way, so timing tells no login apart.
     private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<StaffAccount>().HashPassword(new StaffAccount(), RandomNumberGenerator.GetHexString(32)));
 
-    public ILiteCollection<StaffAccount> Accounts => store.Collection<StaffAccount>("staff");
+    public IDocs<StaffAccount> Accounts => store.Collection<StaffAccount>("staff");
 
     public static string Normalise(string login) => login.Trim().ToLowerInvariant();
 

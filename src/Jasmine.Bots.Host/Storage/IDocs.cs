@@ -83,3 +83,10 @@ public interface IDocumentStore : IDisposable
     /// <summary>"litedb" or "postgres".</summary>
     string Provider { get; }
 }
+
+/// <summary>Which exceptions mean "the store failed this time" (a full disk, a lost database connection), whichever store it is.</summary>
+public static class StoreFailure
+{
+    public static bool Is(Exception e) =>
+        e is LiteDB.LiteException or Npgsql.NpgsqlException or ObjectDisposedException or IOException or TimeoutException;
+}

@@ -28,12 +28,20 @@ public static class StoreBackup
     private const string KeyCheckText = "jasmine-store";
 
     /// <summary>Run when the store opens: every data file carries the key check, including a copy taken by hand.</summary>
-    internal static void EnsureKeyCheck(LiteDatabase db, FieldProtector protector)
+    internal static void EnsureKeyCheck(JasmineStore store)
     {
-        var collection = db.GetCollection(KeyCheckCollection);
+        var collection = store.Collection<KeyCheckDoc>(KeyCheckCollection);
         // A check that this key cannot read is left alone: it tells the truth about the data next to it.
         if (collection.FindById(KeyCheckId) is not null) return;
-        collection.Insert(new BsonDocument { ["_id"] = KeyCheckId, ["value"] = protector.Protect(KeyCheckPurpose, KeyCheckText) });
+        try { collection.Insert(new KeyCheckDoc { Id = KeyCheckId, Value = store.Protector.Protect(KeyCheckPurpose, KeyCheckText) }); }
+        catch (DuplicateKeyException) { } // another host sharing the database wrote it first
+    }
+
+    /// <summary>The key check as stored (LiteDB reads field names without regard to case: older files wrote "value").</summary>
+    internal sealed class KeyCheckDoc
+    {
+        public string Id { get; set; } = "";
+        public string Value { get; set; } = "";
     }
 
     /// <summary>Writes a consistent copy of the live store to <paramref name="target"/> (created 0600, never overwritten), then reads it back.</summary>
@@ -51,7 +59,9 @@ public static class StoreBackup
             using (var output = CreatePrivate(partial))
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                store.WhileCheckpointed(dataFile =>
+                if (store.Documents is not LiteDocumentStore lite)
+                    throw new DataAccessException("backup copies the embedded store's file; a PostgreSQL store is backed up with pg_dump (see README).");
+                lite.WhileCheckpointed(dataFile =>
                 {
                     using var input = new FileStream(dataFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
                     input.CopyTo(output, 1 << 20);

@@ -1,7 +1,6 @@
 using Jasmine.Bots.Channels;
 using Jasmine.Bots.Members;
 using Jasmine.Bots.Storage;
-using LiteDB;
 
 namespace Jasmine.Bots.Wipe;
 
@@ -10,7 +9,7 @@ public enum WipeSide { Hers, Bot }
 /// <summary>One message of a chat that may be deleted later: ids and times only, never what it said.</summary>
 public sealed class WipeLedgerDoc
 {
-    [BsonId] public ObjectId Id { get; set; } = ObjectId.NewObjectId();
+    public string Id { get; set; } = DocIds.New();
     /// <summary>Keyed hash of the chat's address: the ledger alone cannot tell whose chat it is.</summary>
     public string Chat { get; set; } = "";
     public WipeSide Side { get; set; }
@@ -29,7 +28,7 @@ public sealed class WipeLedger(JasmineStore store, TimeProvider time) : IInbound
     /// <summary>Telegram refuses to delete older messages; nothing older is worth keeping.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromHours(48);
 
-    private ILiteCollection<WipeLedgerDoc> Entries => store.Collection<WipeLedgerDoc>("wipe_ledger");
+    private IDocs<WipeLedgerDoc> Entries => store.Collection<WipeLedgerDoc>("wipe_ledger");
 
     public void EnsureIndexes()
     {

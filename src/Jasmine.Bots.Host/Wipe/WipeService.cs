@@ -4,7 +4,6 @@ using Jasmine.Bots.Channels.Signal;
 using Jasmine.Bots.Jobs;
 using Jasmine.Bots.Members;
 using Jasmine.Bots.Storage;
-using LiteDB;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 
@@ -13,7 +12,7 @@ namespace Jasmine.Bots.Wipe;
 /// <summary>A wipe asked for and not yet done: recorded before it is scheduled, so a restart still does it.</summary>
 public sealed class PendingWipeDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     /// <summary>The chat's address, encrypted: the job needs it to reach the channel.</summary>
     public string UrnEnc { get; set; } = "";
     public DateTime CreatedAt { get; set; }
@@ -26,7 +25,7 @@ public sealed class PendingWipeDoc
 public sealed class WipeConsentDoc
 {
     /// <summary>Keyed hash of the chat's address.</summary>
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     public DateTime At { get; set; }
 }
 
@@ -44,8 +43,8 @@ public sealed class WipeService(JasmineStore store, WipeLedger ledger, IServiceP
     /// <summary>Telegram's deleteMessages takes at most this many ids per call.</summary>
     public const int TelegramBatch = 100;
 
-    public ILiteCollection<PendingWipeDoc> Pending => store.Collection<PendingWipeDoc>("wipe_pending");
-    private ILiteCollection<WipeConsentDoc> Consents => store.Collection<WipeConsentDoc>("wipe_consent");
+    public IDocs<PendingWipeDoc> Pending => store.Collection<PendingWipeDoc>("wipe_pending");
+    private IDocs<WipeConsentDoc> Consents => store.Collection<WipeConsentDoc>("wipe_consent");
     private IBackgroundJobClient Jobs => services.GetRequiredService<IBackgroundJobClient>();
 
     /// <summary>Records a wipe of this chat, due after <paramref name="delay"/>; the job is scheduled once the turn is committed.</summary>

@@ -17,7 +17,7 @@ public sealed class HealthFlowTests(ITestOutputHelper output) : IDisposable
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris")).DateTime)
             .AddDays(-daysAgo).ToString("dd/MM/yyyy", CultureInfo.InvariantCulture);
 
-    private LiteDB.ILiteCollection<HealthNoteDoc> Notes => _host.Get<JasmineStore>().Collection<HealthNoteDoc>(HealthNoteStore.Collection);
+    private IDocs<HealthNoteDoc> Notes => _host.Get<JasmineStore>().Collection<HealthNoteDoc>(HealthNoteStore.Collection);
 
     [Fact]
     public async Task A_french_member_answers_in_french_and_gets_the_fixed_french_note_and_nothing_is_kept()

@@ -159,7 +159,7 @@ public sealed class StaffConsoleTests : IDisposable
         Assert.Single(await _host.Chat("paris").WaitForInbox());
 
         await mod.PostAndFollowAsync(path + "?handler=Reviewed", new(), path);
-        Assert.True(_host.Get<JasmineStore>().Reports.FindById(severe.Id).Reviewed);
+        Assert.True(_host.Get<JasmineStore>().Reports.FindById(severe.Id)!.Reviewed);
         Assert.DoesNotContain(severe.Reference, await mod.GetPageAsync("/staff/review"));
 
         await mod.PostAndFollowAsync(path + "?handler=Note", new() { ["note"] = "Known from the Lyon group too" }, path);
@@ -185,7 +185,7 @@ public sealed class StaffConsoleTests : IDisposable
         var target = profiles.Get(a.ProfileId)!;
         Assert.Equal(2, target.Identifiers.Count);
         Assert.Equal(2, target.ReportCount);
-        Assert.Equal(a.ProfileId, store.Reports.FindById(b.Id).ProfileId);
+        Assert.Equal(a.ProfileId, store.Reports.FindById(b.Id)!.ProfileId);
         Assert.Equal(a.ProfileId, profiles.Find(_host.Get<IdentifierParser>().Normalize(IdentifierKind.Plate, "AB-123-CD")!)!.Id);
         Assert.Equal(Classification.Risky, target.Classification);
         Assert.Contains(target.History, h => h.By.Contains("merge", StringComparison.Ordinal));
@@ -195,7 +195,7 @@ public sealed class StaffConsoleTests : IDisposable
         var split = profiles.Find(_host.Get<IdentifierParser>().Normalize(IdentifierKind.Plate, "AB-123-CD")!)!;
         Assert.NotEqual(a.ProfileId, split.Id);
         Assert.Equal(Classification.Pending, split.Classification);
-        Assert.Equal(split.Id, store.Reports.FindById(b.Id).ProfileId);
+        Assert.Equal(split.Id, store.Reports.FindById(b.Id)!.ProfileId);
         Assert.Single(profiles.Get(a.ProfileId)!.Identifiers);
         Assert.Equal(1, profiles.Get(a.ProfileId)!.ReportCount);
     }

@@ -43,13 +43,13 @@ public sealed class ExpressionCacheTests : IDisposable
         var ids = store.Members.FindAll().Select(m => m.Id).Order(StringComparer.Ordinal).ToList();
         Assert.True(ids.Count >= chats.Count);
         // The fan-out's batch query (WarningsService.RunBatch): members after the cursor, by id.
-        _ = store.Members.Find(Where.More("_id", ""), 0, 1).ToList();
+        _ = store.Members.After("", 1);
         var before = LiteExpressionCache.Count();
         var cursor = "";
         var walked = new List<string>();
         for (var i = 0; i < 1000 && walked.Count < ids.Count; i++)
         {
-            var batch = store.Members.Find(Where.More("_id", cursor), 0, 1).ToList();
+            var batch = store.Members.After(cursor, 1).ToList();
             if (batch.Count == 0) break;
             walked.Add(batch[0].Id);
             cursor = batch[0].Id;

@@ -1,5 +1,4 @@
 using Jasmine.Bots.Storage;
-using LiteDB;
 
 namespace Jasmine.Bots.Channels.Outbox;
 
@@ -33,7 +32,7 @@ public interface IBudgetedSender : IChannelSender
 
 public sealed class LaneDayDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     public int Spent { get; set; }
 }
 
@@ -41,7 +40,7 @@ public sealed class LaneDayDoc
 public sealed class ChannelBudgets(JasmineStore store, TimeProvider time)
 {
     private static readonly TimeZoneInfo Paris = FindParis();
-    private ILiteCollection<LaneDayDoc> Days => store.Collection<LaneDayDoc>("lane_days");
+    private IDocs<LaneDayDoc> Days => store.Collection<LaneDayDoc>("lane_days");
 
     private static TimeZoneInfo FindParis()
     {

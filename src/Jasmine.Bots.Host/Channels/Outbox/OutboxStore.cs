@@ -1,6 +1,5 @@
 using JsonSerializer = System.Text.Json.JsonSerializer;
 using Jasmine.Bots.Storage;
-using LiteDB;
 
 namespace Jasmine.Bots.Channels.Outbox;
 
@@ -11,7 +10,7 @@ public enum DeliveryState { Accepted, Sent, Delivered, Failed }
 
 public sealed class OutboxDoc
 {
-    [BsonId] public long Id { get; set; }
+    public long Id { get; set; }
     /// <summary>Keyed hash of the URN: groups one conversation's messages so they go out in order.</summary>
     public string Conversation { get; set; } = "";
     public string Scheme { get; set; } = "";
@@ -65,7 +64,7 @@ internal sealed record OutboxPayload(string Urn, OutboundMessage Message);
 /// <summary>Keys of jobs' sends already queued: a job that runs twice (Hangfire runs at least once) queues once.</summary>
 public sealed class OutboxKeyDoc
 {
-    [BsonId] public string Id { get; set; } = "";
+    public string Id { get; set; } = "";
     public DateTime At { get; set; }
 }
 
@@ -130,7 +129,7 @@ public sealed class OutboxStore : IDisposable
         File.WriteAllBytes(path, []);
     }
 
-    private ILiteCollection<OutboxDoc> Items
+    private IDocs<OutboxDoc> Items
     {
         get
         {
@@ -139,7 +138,7 @@ public sealed class OutboxStore : IDisposable
         }
     }
 
-    private ILiteCollection<OutboxKeyDoc> Keys => store.Collection<OutboxKeyDoc>("outbox_keys");
+    private IDocs<OutboxKeyDoc> Keys => store.Collection<OutboxKeyDoc>("outbox_keys");
 
     public void EnsureIndexes()
     {
@@ -207,7 +206,8 @@ public sealed class OutboxStore : IDisposable
                     Priority = message.Kind == OutboundKind.Proactive ? priority : 0,
                     QuietNights = quietNights && budgeted && message.Kind == OutboundKind.Proactive,
                 };
-                var id = Items.Insert(doc).AsInt64;
+                Items.Insert(doc);
+                var id = doc.Id;
                 if (budgeted)
                 {
                     doc.LaneKey = LaneKeyOf(doc);
@@ -242,7 +242,7 @@ public sealed class OutboxStore : IDisposable
 
     /// <summary>A budgeted channel's pending messages in the order its lane sends them (replies first).</summary>
     public IReadOnlyList<OutboxDoc> LaneQueue(string scheme, int skip, int limit) =>
-        Items.Find(Where.AtLeast(nameof(OutboxDoc.LaneKey), 0L), skip, limit).Where(o => o.Scheme == scheme && o.Status == OutboxStatus.Pending).ToList();
+        Items.Find(o => o.LaneKey >= 0 && o.Scheme == scheme && o.Status == OutboxStatus.Pending, o => o.LaneKey, skip: skip, limit: limit);
 
     /// <summary>What waits in a budgeted channel's lane: replies, and proactive messages.</summary>
     public (int Replies, int Proactive) LaneBacklog(string scheme) =>
@@ -280,11 +280,11 @@ public sealed class OutboxStore : IDisposable
     /// reads only what it can send, not the whole backlog of a fan-out (thousands of encrypted payloads).
     /// </summary>
     public IReadOnlyList<OutboxDoc> Due(DateTime now, int limit) =>
-        Items.Find(Where.AtMost(nameof(OutboxDoc.NextAttemptAt), now), 0, limit).Where(o => o.Status == OutboxStatus.Pending).ToList();
+        Items.Find(o => o.NextAttemptAt <= now, o => o.NextAttemptAt, limit: limit).Where(o => o.Status == OutboxStatus.Pending).ToList();
 
     /// <summary>When the next message not yet due becomes due (a retry waiting), or null.</summary>
     public DateTime? NextDueAfter(DateTime now) =>
-        Items.Find(Where.Between(nameof(OutboxDoc.NextAttemptAt), now, DateTime.MaxValue), 0, 1).FirstOrDefault()?.NextAttemptAt;
+        Items.Find(o => o.NextAttemptAt > now && o.NextAttemptAt < DateTime.MaxValue, o => o.NextAttemptAt, limit: 1).FirstOrDefault()?.NextAttemptAt;
 
     /// <summary>One conversation's pending messages, oldest first, as they are on disk now.</summary>
     public IReadOnlyList<OutboxDoc> PendingFor(string conversation) =>
