@@ -244,6 +244,19 @@ public abstract class DocumentStoreContractTests : IDisposable
     }
 
     [StoreFact]
+    public void StartsWith_on_a_string_field_or_the_id()
+    {
+        Seed();
+        Docs.Insert(new ContractDoc { Id = "months:2026-03", Name = "100%_\\x" });
+        Docs.Insert(new ContractDoc { Id = "months:2026-04", Name = "100a" });
+        Assert.Equal("months:2026-03,months:2026-04", Ids(Docs.Find(x => x.Id.StartsWith("months:"))));
+        Assert.Equal("a", Ids(Docs.Find(x => x.Name.StartsWith("Al", StringComparison.Ordinal))));
+        // The prefix's % and _ are characters, not wildcards.
+        Assert.Equal("months:2026-03", Ids(Docs.Find(x => x.Name.StartsWith("100%_\\"))));
+        Assert.Equal("a,b,c,d", Ids(Docs.Find(x => !x.Id.StartsWith("months:"))));
+    }
+
+    [StoreFact]
     public void A_value_with_quotes_and_sql_in_it_is_only_data()
     {
         Seed();

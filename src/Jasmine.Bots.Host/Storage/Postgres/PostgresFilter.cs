@@ -160,6 +160,8 @@ internal sealed class PostgresFilter
                 return Compare(b, negate);
             case MethodCallExpression { Method.Name: "Contains" } m:
                 return Contains(m, negate);
+            case MethodCallExpression { Method.Name: "StartsWith", Object: { } target } m when m.Method.DeclaringType == typeof(string):
+                return StartsWith(m, target, negate);
             case MemberExpression { Member.Name: "HasValue", Expression: { } nullable } when Nullable.GetUnderlyingType(nullable.Type) is not null:
                 return $"{FieldOf(nullable).Sql} IS {(negate ? "" : "NOT ")}NULL";
             case MemberExpression m when m.Type == typeof(bool):
@@ -236,6 +238,23 @@ internal sealed class PostgresFilter
         // jsonb `?` is true when the array holds this string (an index of jsonb_ops could serve it).
         var holds = $"{SqlField.JsonValue(PathOf(source, m))} ? {_parameters.Add(text, NpgsqlDbType.Text)}";
         return negate ? $"NOT coalesce({holds}, false)" : holds;
+    }
+
+    /// <summary>
+    /// <c>x.Id.StartsWith("prefix")</c>, ordinal (as every string comparison here): LIKE on the "C" collation, which
+    /// a btree index on the field (or the id's primary key) can serve. A culture or case-blind comparison is refused.
+    /// </summary>
+    private string StartsWith(MethodCallExpression m, Expression target, bool negate)
+    {
+        if (m.Arguments.Count is not (1 or 2) || m.Arguments.Any(References)) throw Unsupported(m);
+        var prefix = m.Arguments[0];
+        if (m.Arguments.Count == 2 && (m.Arguments[1].Type != typeof(StringComparison) || (StringComparison)Evaluate(m.Arguments[1])! != StringComparison.Ordinal)) throw Unsupported(m);
+        var field = FieldOf(target);
+        if (field.Kind != FieldKind.Text || Evaluate(prefix) is not string value) throw Unsupported(m);
+        // The prefix is data: its own %, _ and backslash are escaped so that only the trailing % is a wildcard.
+        var pattern = value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+        var like = $"{field.Sql} LIKE {_parameters.Add(pattern, NpgsqlDbType.Text)}";
+        return negate ? $"NOT coalesce({like}, false)" : like;
     }
 
     private SqlField FieldOf(Expression e)
