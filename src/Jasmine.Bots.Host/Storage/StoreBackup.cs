@@ -22,7 +22,7 @@ public static class StoreBackup
 {
     // One small document, encrypted with the store's key, that a restore decrypts before it replaces anything: a file
     // written with another key (or no store at all) is refused while the current data is still in place.
-    private const string KeyCheckCollection = "store";
+    internal const string KeyCheckCollection = "store";
     private const string KeyCheckId = "key-check";
     private const string KeyCheckPurpose = "store.key-check";
     private const string KeyCheckText = "jasmine-store";
@@ -44,9 +44,17 @@ public static class StoreBackup
         public string Value { get; set; } = "";
     }
 
+    /// <summary>True when <paramref name="value"/> is the key check as this key wrote it.</summary>
+    internal static bool IsKeyCheck(string value, FieldProtector protector)
+    {
+        try { return protector.Unprotect(KeyCheckPurpose, value) == KeyCheckText; }
+        catch (Exception e) when (e is CryptographicException or FormatException) { return false; }
+    }
+
     /// <summary>Writes a consistent copy of the live store to <paramref name="target"/> (created 0600, never overwritten), then reads it back.</summary>
     public static StoreSnapshot Backup(JasmineStore store, string target)
     {
+        if (store.Documents is not LiteDocumentStore) return LogicalBackup.Backup(store, target);
         target = Path.GetFullPath(target);
         if (File.Exists(target) || Directory.Exists(target)) throw new DataAccessException($"{target} already exists: a backup never replaces a file; give a new name.");
         var folder = Path.GetDirectoryName(target)!;
@@ -59,9 +67,7 @@ public static class StoreBackup
             using (var output = CreatePrivate(partial))
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                if (store.Documents is not LiteDocumentStore lite)
-                    throw new DataAccessException("backup copies the embedded store's file; a PostgreSQL store is backed up with pg_dump (see README).");
-                lite.WhileCheckpointed(dataFile =>
+                ((LiteDocumentStore)store.Documents).WhileCheckpointed(dataFile =>
                 {
                     using var input = new FileStream(dataFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
                     input.CopyTo(output, 1 << 20);
@@ -150,7 +156,7 @@ public static class StoreBackup
     }
 
     /// <summary>Opens <paramref name="file"/> read-only and decrypts its key check: a LiteDB store written with this key, or a clear refusal.</summary>
-    private static StoreSnapshot Check(string file, string shownAs, FieldProtector protector)
+    internal static StoreSnapshot Check(string file, string shownAs, FieldProtector protector)
     {
         BsonDocument? check;
         int members, reports;
@@ -183,7 +189,7 @@ public static class StoreBackup
         Path.Combine(Path.GetDirectoryName(dataFile)!, Path.GetFileNameWithoutExtension(dataFile) + "-log" + Path.GetExtension(dataFile));
 
     /// <summary>A new file that only its owner may read, from its first byte (no moment with wider rights).</summary>
-    private static FileStream CreatePrivate(string path)
+    internal static FileStream CreatePrivate(string path)
     {
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16 };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = FileModes.File_;
