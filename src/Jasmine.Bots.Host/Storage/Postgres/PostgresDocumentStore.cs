@@ -25,7 +25,7 @@ public sealed class PostgresDocumentStore : IDocumentStore
     private readonly ConcurrentDictionary<(string Name, Type Type), object> _collections = new();
     /// <summary>The tables and indexes known to exist (committed), by their DDL.</summary>
     private readonly ConcurrentDictionary<string, bool> _made = new();
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
 
     /// <summary>
     /// The transaction of this thread, if any: every call on the thread joins it. Per store (not a [ThreadStatic]
@@ -34,7 +34,7 @@ public sealed class PostgresDocumentStore : IDocumentStore
     private readonly ThreadLocal<Transaction?> _current = new();
 
     /// <summary>One transaction at a time in this process: the others wait here, not each on a pooled connection stuck on the advisory lock.</summary>
-    private readonly object _transactions = new();
+    private readonly Lock _transactions = new();
 
     private volatile bool _closed;
 
@@ -173,10 +173,10 @@ public sealed class PostgresDocumentStore : IDocumentStore
     }
 
     /// <summary>An index on a field expression, once per store (CREATE ... IF NOT EXISTS makes asking again on another host harmless).</summary>
-    internal void EnsureIndex(string collection, string expression, bool unique, string method = "btree")
+    internal void EnsureIndex(string collection, string expression, bool unique)
     {
         var name = Quote(IndexName(collection, expression, unique));
-        Ddl($"CREATE {(unique ? "UNIQUE " : "")}INDEX IF NOT EXISTS {name} ON {Table(collection)} USING {method} (({expression}))");
+        Ddl($"CREATE {(unique ? "UNIQUE " : "")}INDEX IF NOT EXISTS {name} ON {Table(collection)} (({expression}))");
     }
 
     /// <summary>What makes a collection's table (and, for long ids, its sequence).</summary>
@@ -205,7 +205,12 @@ public sealed class PostgresDocumentStore : IDocumentStore
         if (_current.Value is { } scope)
         {
             if (!scope.Made.Add(sql)) return;
-            Execute(scope.Connection, scope.Inner, sql);
+            try { Execute(scope.Connection, scope.Inner, sql); }
+            catch (PostgresException)
+            {
+                scope.Failed = true;
+                throw;
+            }
             scope.AfterCommit.Add(() => _made[sql] = true);
             return;
         }
