@@ -27,6 +27,21 @@ public sealed class StoreOptions
     /// Off, a commit is kept by the kernel only: it survives the process being killed, not a power cut.
     /// </summary>
     public bool Durable { get; set; } = true;
+
+    /// <summary>"litedb" (the embedded default: one file, one host) or "postgres" (several hosts share one database).</summary>
+    public string Provider { get; set; } = "litedb";
+
+    /// <summary>The PostgreSQL connection string (postgres only). Never logged.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The PostgreSQL schema the store's tables live in; hosts that share the data share it.</summary>
+    public string Schema { get; set; } = "jasmine";
+
+    /// <summary>
+    /// With several hosts on one database: how long a host's hold on a conversation's sending lasts without being
+    /// renewed. A host killed mid-way holds its conversations that long before another host sends for them.
+    /// </summary>
+    public int ClaimSeconds { get; set; } = 30;
 }
 
 public sealed class ScreeningOptions

@@ -45,6 +45,12 @@ public sealed class ChannelInbound(InboundLedger ledger, TurnProcessor turns, Ou
             }, ct);
             return true;
         }
+        catch (AlreadyHandledException)
+        {
+            // Another host ran it and answered: the same as a re-delivery this host had seen.
+            ledger.Abandon(key);
+            return false;
+        }
         catch
         {
             ledger.Abandon(key);

@@ -30,9 +30,16 @@ public sealed class InboundLedger(JasmineStore store, TimeProvider time)
         return false;
     }
 
+    /// <summary>
+    /// Records the message as handled, in the caller's transaction. The id is a unique key: when hosts share one
+    /// database, the same update delivered to two of them is run by both, but only the first to commit records it;
+    /// the other gets <see cref="AlreadyHandledException"/> here and its transaction keeps nothing (no second answer).
+    /// The in-memory reservation above only spares this host the work.
+    /// </summary>
     public void Complete(string key)
     {
-        Seen.Upsert(new InboundDoc { Id = key, At = time.GetUtcNow().UtcDateTime });
+        try { Seen.Insert(new InboundDoc { Id = key, At = time.GetUtcNow().UtcDateTime }); }
+        catch (DuplicateKeyException) { throw new AlreadyHandledException(); }
         // Released only once the record is committed: a re-delivery in between must still find it reserved.
         store.AfterCommit(() => _inProgress.TryRemove(key, out _));
     }
@@ -42,3 +49,6 @@ public sealed class InboundLedger(JasmineStore store, TimeProvider time)
 
     public int DeleteOlderThan(DateTime cutoff) => Seen.DeleteMany(d => d.At < cutoff);
 }
+
+/// <summary>Another host sharing the database handled this very message first: nothing of this turn is kept, and the channel is told "received".</summary>
+public sealed class AlreadyHandledException() : Exception("This message was already handled by another host.");

@@ -45,7 +45,7 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
                     return outcome;
                 });
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException and not Channels.AlreadyHandledException)
             {
                 // Never log what she wrote: the type and the place are enough to find the bug.
                 logger.LogError("Turn failed with {ExceptionType} at {Site}", e.GetType().Name, e.TargetSite?.Name);

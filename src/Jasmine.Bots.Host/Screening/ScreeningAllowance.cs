@@ -31,6 +31,7 @@ public sealed class ScreeningAllowance(JasmineStore store, IOptions<JasmineOptio
     public bool TryConsume(string memberId, string branchId, int count, DateTime now)
     {
         var o = options.Value.Screening;
+        if (store.Shared) return TryConsumeShared("m|" + memberId, "b|" + branchId, count, now, o);
         lock (_gate)
         {
             var mine = Window_("m|" + memberId, now);
@@ -46,6 +47,29 @@ public sealed class ScreeningAllowance(JasmineStore store, IOptions<JasmineOptio
             return true;
         }
     }
+
+    /// <summary>
+    /// Several hosts share the database: the decision is taken in the store, in a transaction (run one at a time
+    /// across hosts), on the windows as they are there; nothing is kept in memory, so two hosts never hand out the
+    /// same hour twice. It costs the two writes per screening turn that the embedded store avoids.
+    /// </summary>
+    private bool TryConsumeShared(string mineKey, string branchKey, int count, DateTime now, ScreeningOptions o) => store.InTransaction(() =>
+    {
+        var cutoff = now - Window;
+        var mine = Docs.FindById(mineKey) ?? new AllowanceDoc { Id = mineKey };
+        var branch = Docs.FindById(branchKey) ?? new AllowanceDoc { Id = branchKey };
+        mine.Stamps.RemoveAll(t => t <= cutoff);
+        branch.Stamps.RemoveAll(t => t <= cutoff);
+        if (mine.Stamps.Count + count > o.PerHour || branch.Stamps.Count + count > o.PerBranchPerHour) return false;
+        for (var i = 0; i < count; i++)
+        {
+            mine.Stamps.Add(now);
+            branch.Stamps.Add(now);
+        }
+        Docs.Upsert(mine);
+        Docs.Upsert(branch);
+        return true;
+    });
 
     /// <summary>Writes the windows that changed since the last flush, in one transaction.</summary>
     public void Flush()
@@ -64,6 +88,12 @@ public sealed class ScreeningAllowance(JasmineStore store, IOptions<JasmineOptio
     public int Left(string memberId, string branchId, DateTime now)
     {
         var o = options.Value.Screening;
+        if (store.Shared)
+        {
+            var cutoff = now - Window;
+            int Used(string key) => Docs.FindById(key)?.Stamps.Count(t => t > cutoff) ?? 0;
+            return Math.Max(0, Math.Min(o.PerHour - Used("m|" + memberId), o.PerBranchPerHour - Used("b|" + branchId)));
+        }
         lock (_gate) return Math.Max(0, Math.Min(o.PerHour - Window_("m|" + memberId, now).Count, o.PerBranchPerHour - Window_("b|" + branchId, now).Count));
     }
 

@@ -53,6 +53,9 @@ public sealed class JasmineStore : IDisposable
     /// <summary>"litedb" or "postgres".</summary>
     public string Provider => _docs.Provider;
 
+    /// <summary>Several hosts may share this store (PostgreSQL): what must be correct cannot rest on one process's memory.</summary>
+    public bool Shared => _docs.Provider == "postgres";
+
     /// <summary>What holds the documents (for the storage folder's own tools: backup, migration).</summary>
     internal IDocumentStore Documents => _docs;
 

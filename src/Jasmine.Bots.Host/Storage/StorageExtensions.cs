@@ -17,6 +17,9 @@ public static class StorageExtensions
         builder.Services.AddOptions<JasmineOptions>().Bind(builder.Configuration.GetSection(JasmineOptions.Section))
             .Validate(o => o.Screening.PerHour > 0, "Jasmine:Screening:PerHour must be positive.")
             .Validate(o => o.Invites.ValidDays > 0, "Jasmine:Invites:ValidDays must be positive.")
+            .Validate(o => o.Store.Provider is "litedb" or "postgres", "Jasmine:Store:Provider must be 'litedb' or 'postgres'.")
+            .Validate(o => o.Store.Provider != "postgres" || !string.IsNullOrWhiteSpace(o.Store.ConnectionString), "Jasmine:Store:ConnectionString is required for postgres.")
+            .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.Store.Schema, "^[a-z_][a-z0-9_]{0,62}$"), "Jasmine:Store:Schema must be a lower-case PostgreSQL name (letters, digits, _).")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp =>
@@ -28,7 +31,10 @@ public static class StorageExtensions
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<JasmineOptions>>().Value;
-            return new JasmineStore(options.DataPath("jasmine.db"), sp.GetRequiredService<FieldProtector>(), options.Store.Durable);
+            var protector = sp.GetRequiredService<FieldProtector>();
+            return options.Store.Provider == "postgres"
+                ? new JasmineStore(new PostgresDocumentStore(options.Store.ConnectionString!, options.Store.Schema), options.DataPath("jasmine.db"), protector, options.Store.Durable)
+                : new JasmineStore(options.DataPath("jasmine.db"), protector, options.Store.Durable);
         });
         builder.Services.AddSingleton(sp => new IdentifierParser(sp.GetRequiredService<IOptions<JasmineOptions>>().Value.DefaultRegion));
         builder.Services.AddSingleton<MemberService>();

@@ -68,7 +68,7 @@ public sealed class FakeAndroidGatewayServer : IAsyncDisposable
         _app.MapPost("/messages", (Delegate)SendAsync);
         _app.MapPost("/message", (Delegate)SendAsync);
         _app.MapGet("/messages/{id}", (HttpContext c, string id) =>
-            !IsAuthorised(c.Request) ? Error(401, "Unauthorized") : _states.TryGetValue(id, out var state) ? Results.Text(state.ToJsonString(), "application/json") : Results.NotFound());
+            !IsAuthorised(c.Request) ? Error(401, "Unauthorized") : _states.TryGetValue(id, out var state) ? Results.Text(Locked(state), "application/json") : Results.NotFound());
         _app.MapGet("/webhooks", (HttpContext c) => !IsAuthorised(c.Request) ? Error(401, "Unauthorized")
             : Results.Text(new JsonArray([.. _webhooks.Select(w => (JsonNode)Webhook(w.Key, w.Value.Url, w.Value.Event))]).ToJsonString(), "application/json"));
         _app.MapPost("/webhooks", (Delegate)RegisterAsync);
@@ -141,7 +141,15 @@ public sealed class FakeAndroidGatewayServer : IAsyncDisposable
         if (ReportStates) _ = Task.Run(() => ProgressAsync(id, numbers));
         if (TryTake(ref _loseAnswers)) return Results.StatusCode(502);
         context.Response.Headers.Location = "/messages/" + id;
-        return Results.Text(state.ToJsonString(), "application/json", Encoding.UTF8, 202);
+        // Under the state's lock: the phone's progress (Task.Run above) changes it meanwhile, and a JsonObject read
+        // while it changes throws, which answered 500 for a message already counted as sent (seen as 501 SMS on a
+        // 500 budget: the lane did not count it, and its resend, answered 409, was counted the next day).
+        return Results.Text(Locked(state), "application/json", Encoding.UTF8, 202);
+    }
+
+    private static string Locked(JsonObject state)
+    {
+        lock (state) return state.ToJsonString();
     }
 
     private static bool TryTake(ref int counter)

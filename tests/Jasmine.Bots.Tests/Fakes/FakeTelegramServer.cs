@@ -130,6 +130,37 @@ public sealed class FakeTelegramServer : IAsyncDisposable
         for (var i = 0; i < count; i++) queue.Enqueue(failure);
     }
 
+    /// <summary>The next <paramref name="count"/> sendMessage calls are held this long before they are taken (and not taken if the caller has gone).</summary>
+    public void HoldNext(int count, TimeSpan holdFor)
+    {
+        HoldFor = holdFor;
+        Interlocked.Add(ref _holds, count);
+    }
+
+    private TimeSpan HoldFor { get; set; }
+    private int _holds;
+    private int _held;
+
+    /// <summary>sendMessage calls held so far.</summary>
+    public int Held => Volatile.Read(ref _held);
+
+    private bool TakeHold()
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref _holds);
+            if (left <= 0) return false;
+            if (Interlocked.CompareExchange(ref _holds, left - 1, left) == left)
+            {
+                Interlocked.Increment(ref _held);
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Scripted refusals of <paramref name="method"/> not handed out yet.</summary>
+    public int FailuresLeft(string method) => _failures.TryGetValue(method, out var queue) ? queue.Count : 0;
+
     public static FakeTelegramFailure TooManyRequests(int retryAfter = 1) => new(429, $"Too Many Requests: retry after {retryAfter}", retryAfter);
     public static FakeTelegramFailure ServerError() => new(500, "Internal Server Error");
     public static FakeTelegramFailure Blocked() => new(403, "Forbidden: bot was blocked by the user");
@@ -203,6 +234,14 @@ public sealed class FakeTelegramServer : IAsyncDisposable
 
         if (_failures.TryGetValue(method, out var queue) && queue.TryDequeue(out var failure))
             return Error(failure.ErrorCode, failure.Description, failure.RetryAfter);
+
+        // A slow network: the answer comes late, and a caller that is gone by then (killed) sent nothing.
+        if (method.Equals("sendMessage", StringComparison.OrdinalIgnoreCase) && TakeHold())
+        {
+            try { await Task.Delay(HoldFor, context.RequestAborted); }
+            catch (OperationCanceledException) { return Results.Empty; }
+            if (context.RequestAborted.IsCancellationRequested) return Results.Empty;
+        }
 
         switch (method.ToLowerInvariant())
         {

@@ -19,6 +19,7 @@ public sealed class OutboxDispatcher(
     JasmineStore store,
     ChannelPacer pacer,
     ChannelBudgets budgets,
+    Claims claims,
     TimeProvider time,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
@@ -105,8 +106,17 @@ public sealed class OutboxDispatcher(
             _ = Task.Run(async () =>
             {
                 await _slots.WaitAsync(ct);
+                var claimed = false;
                 try
                 {
+                    // Another host sharing the database sends for this conversation: look again a little later
+                    // (its lease runs out if it was killed).
+                    if (!(claimed = claims.TryClaim("c:" + group.Key)))
+                    {
+                        _blockedUntil[group.Key] = time.GetUtcNow().UtcDateTime.AddSeconds(1);
+                        return;
+                    }
+                    var renewAt = claims.NextRenewal();
                     // Read again now that this worker owns the conversation: the pass's list may predate the
                     // previous worker's sends (resending them) or its reschedules (retrying before retry-after).
                     // Then again until nothing is due, so replies queued meanwhile need no new pass.
@@ -117,6 +127,7 @@ public sealed class OutboxDispatcher(
                         more = pending.Count > 0;
                         foreach (var item in pending)
                         {
+                            if (!claims.Renew("c:" + group.Key, ref renewAt)) { more = false; break; }
                             if (item.NextAttemptAt > time.GetUtcNow().UtcDateTime || !await SendOneAsync(item, ct))
                             {
                                 if (item.Status == OutboxStatus.Pending) _blockedUntil[group.Key] = item.NextAttemptAt;
@@ -133,6 +144,11 @@ public sealed class OutboxDispatcher(
                 }
                 finally
                 {
+                    if (claimed)
+                    {
+                        try { claims.Release("c:" + group.Key); }
+                        catch (Exception e) when (StoreFailure.Is(e)) { } // its lease runs out on its own
+                    }
                     _slots.Release();
                     _inFlight.TryRemove(group.Key, out _);
                     Wake();
@@ -182,6 +198,13 @@ public sealed class OutboxDispatcher(
             var idle = TimeSpan.FromSeconds(1);
             try
             {
+                // One host at a time runs a budgeted lane, so the day's budget and the order hold across hosts.
+                if (!claims.TryClaim("lane:" + scheme))
+                {
+                    _laneWaiting[scheme] = "sent by another host";
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
+                    continue;
+                }
                 var budget = sender.Budget;
                 var day = budgets.Today();
                 if (day != countedDay) (countedDay, counted) = (day, 0);

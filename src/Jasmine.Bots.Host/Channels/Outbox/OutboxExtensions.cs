@@ -24,6 +24,7 @@ public static class OutboxExtensions
             }
             return new ChannelPacer(limits, sp.GetRequiredService<TimeProvider>());
         });
+        builder.Services.AddSingleton<Claims>();
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddSingleton<Outbox>();

@@ -78,12 +78,14 @@ public static class AndroidGatewayWebhook
             case "sms:sent" or "sms:delivered" or "sms:failed":
                 var state = ev.Event switch { "sms:sent" => DeliveryState.Sent, "sms:delivered" => DeliveryState.Delivered, _ => DeliveryState.Failed };
                 var known = ev.MessageId is not null && dispatcher.RecordDelivery(ev.MessageId, state);
-                ledger.Complete(key);
+                try { ledger.Complete(key); }
+                catch (AlreadyHandledException) { } // another host recorded the same report: states only move forward
                 if (!known) logger.LogDebug("Android gateway {Event} for a message that is not ours (or no longer kept)", ev.Event);
                 return Results.Ok();
             default:
                 // system:ping and the rest: nothing to do, but a 2xx so the app does not retry.
-                ledger.Complete(key);
+                try { ledger.Complete(key); }
+                catch (AlreadyHandledException) { }
                 return Results.Ok();
         }
     }
