@@ -76,6 +76,8 @@ public sealed class PostgresDocumentStoreContractTests : DocumentStoreContractTe
         Assert.Throws<NotSupportedException>(() => Docs.Find(x => x.Parts.Count > 0));
         Assert.Throws<NotSupportedException>(() => Docs.Find(x => x.Name.StartsWith("a", StringComparison.OrdinalIgnoreCase)));
         Assert.Throws<NotSupportedException>(() => Docs.Find(x => x.At.Year == 2026));
+        const string letters = "abc";
+        Assert.Throws<NotSupportedException>(() => Docs.Find(x => letters.Contains(x.Name)));
     }
 
     [PostgresFact]
@@ -106,6 +108,31 @@ public sealed class PostgresDocumentStoreContractTests : DocumentStoreContractTe
         });
         Assert.Equal("a,b,d", Ids(Docs.FindAll()));
         Assert.Equal("free", Docs.FindById("b")!.Name);
+    }
+
+    [PostgresFact]
+    public void A_transaction_whose_statement_failed_does_not_pretend_to_commit()
+    {
+        Docs.Insert(new ContractDoc { Id = "a", Name = "taken" });
+        Docs.Insert(new ContractDoc { Id = "b", Name = "free" });
+        // A unique index this host was never told of (another host made it): no savepoint guards the update.
+        Sql<long>($"CREATE UNIQUE INDEX other_host ON {_schema}.things ((doc->>'Name')); SELECT 0::bigint");
+        Assert.Throws<InvalidOperationException>(() => Store.InTransaction(() =>
+        {
+            Docs.Insert(new ContractDoc { Id = "c", Name = "new" });
+            Assert.Throws<DuplicateKeyException>(() => Docs.Update(new ContractDoc { Id = "b", Name = "taken" }));
+            return 0;
+        }));
+        Assert.Equal("a,b", Ids(Docs.FindAll()));
+    }
+
+    [PostgresFact]
+    public void A_value_postgresql_cannot_read_is_not_quoted_in_the_error()
+    {
+        Docs.Insert(new ContractDoc { Id = "a", Rank = 1 });
+        Sql<long>($"INSERT INTO {_schema}.things (id, doc) VALUES ('b', '{{\"Id\":\"b\",\"Rank\":\"secret-text\"}}'); SELECT 0::bigint");
+        var refused = Assert.Throws<InvalidOperationException>(() => Docs.Find(x => x.Rank > 0));
+        Assert.DoesNotContain("secret", refused.ToString());
     }
 
     [PostgresFact]

@@ -114,7 +114,8 @@ internal sealed class PostgresDocs<T> : IDocs<T> where T : class
     public void Insert(T doc)
     {
         var table = Table;
-        if (LongId && (long)_id.GetValue(doc)! == 0)
+        var drawn = LongId && (long)_id.GetValue(doc)! == 0;
+        if (drawn)
         {
             var next = Scalar<long>($"SELECT nextval('{_store.Sequence(Name).Replace("'", "''", StringComparison.Ordinal)}')", new SqlParameters());
             _id.SetValue(doc, next);
@@ -122,7 +123,7 @@ internal sealed class PostgresDocs<T> : IDocs<T> where T : class
         var ps = new SqlParameters();
         var inserted = NonQuery($"INSERT INTO {table} (id, doc) VALUES ({ps.Add(IdOf(doc), NpgsqlDbType.Text)}, {ps.Add(Serialize(doc), NpgsqlDbType.Jsonb)}) ON CONFLICT DO NOTHING", ps);
         if (inserted == 0) throw new DuplicateKeyException(Name);
-        if (LongId) KeepSequenceAhead((long)_id.GetValue(doc)!);
+        if (LongId && !drawn) KeepSequenceAhead((long)_id.GetValue(doc)!);
     }
 
     public int InsertBulk(IEnumerable<T> docs) => _store.InTransaction(() =>
@@ -200,7 +201,11 @@ internal sealed class PostgresDocs<T> : IDocs<T> where T : class
         }
         catch (PostgresException e) when (e.SqlState == UniqueViolation)
         {
-            if (savepoint) NonQuery("ROLLBACK TO SAVEPOINT jasmine_write", new SqlParameters());
+            if (savepoint)
+            {
+                NonQuery("ROLLBACK TO SAVEPOINT jasmine_write", new SqlParameters());
+                _store.Recovered();
+            }
             throw new DuplicateKeyException(Name, e);
         }
     }

@@ -25,7 +25,7 @@ public sealed class PostgresDocumentStore : IDocumentStore
     private readonly ConcurrentDictionary<(string Name, Type Type), object> _collections = new();
     /// <summary>The tables and indexes known to exist (committed), by their DDL.</summary>
     private readonly ConcurrentDictionary<string, bool> _made = new();
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
 
     /// <summary>
     /// The transaction of this thread, if any: every call on the thread joins it. Per store (not a [ThreadStatic]
@@ -34,7 +34,7 @@ public sealed class PostgresDocumentStore : IDocumentStore
     private readonly ThreadLocal<Transaction?> _current = new();
 
     /// <summary>One transaction at a time in this process: the others wait here, not each on a pooled connection stuck on the advisory lock.</summary>
-    private readonly object _transactions = new();
+    private readonly Lock _transactions = new();
 
     private volatile bool _closed;
 
@@ -89,6 +89,9 @@ public sealed class PostgresDocumentStore : IDocumentStore
             try
             {
                 result = work();
+                // PostgreSQL answers COMMIT on a failed transaction with a silent ROLLBACK: a caller that caught the
+                // failure and carried on must learn that nothing was kept.
+                if (scope.Failed) throw new InvalidOperationException("A statement of this transaction failed, so PostgreSQL rolled it all back.");
                 transaction.Commit();
             }
             finally
@@ -146,16 +149,34 @@ public sealed class PostgresDocumentStore : IDocumentStore
     internal TResult Run<TResult>(Func<NpgsqlConnection, NpgsqlTransaction?, TResult> action)
     {
         ThrowIfClosed();
-        if (_current.Value is { } scope) return action(scope.Connection, scope.Inner);
-        using var connection = _source.OpenConnection();
-        return action(connection, null);
+        var scope = _current.Value;
+        try
+        {
+            if (scope is not null) return action(scope.Connection, scope.Inner);
+            using var connection = _source.OpenConnection();
+            return action(connection, null);
+        }
+        catch (PostgresException e)
+        {
+            if (scope is not null) scope.Failed = true;
+            // A data error's message quotes the value it could not read (a document's field, perhaps a person's):
+            // only its code goes on, as exception messages reach logs.
+            if (e.SqlState.StartsWith("22", StringComparison.Ordinal)) throw new InvalidOperationException($"PostgreSQL refused a value (SQLSTATE {e.SqlState}); its message is withheld.");
+            throw;
+        }
+    }
+
+    /// <summary>A ROLLBACK TO SAVEPOINT undid the statement that failed: the transaction is whole again.</summary>
+    internal void Recovered()
+    {
+        if (_current.Value is { } scope) scope.Failed = false;
     }
 
     /// <summary>An index on a field expression, once per store (CREATE ... IF NOT EXISTS makes asking again on another host harmless).</summary>
-    internal void EnsureIndex(string collection, string expression, bool unique, string method = "btree")
+    internal void EnsureIndex(string collection, string expression, bool unique)
     {
         var name = Quote(IndexName(collection, expression, unique));
-        Ddl($"CREATE {(unique ? "UNIQUE " : "")}INDEX IF NOT EXISTS {name} ON {Table(collection)} USING {method} (({expression}))");
+        Ddl($"CREATE {(unique ? "UNIQUE " : "")}INDEX IF NOT EXISTS {name} ON {Table(collection)} (({expression}))");
     }
 
     /// <summary>What makes a collection's table (and, for long ids, its sequence).</summary>
@@ -184,7 +205,12 @@ public sealed class PostgresDocumentStore : IDocumentStore
         if (_current.Value is { } scope)
         {
             if (!scope.Made.Add(sql)) return;
-            Execute(scope.Connection, scope.Inner, sql);
+            try { Execute(scope.Connection, scope.Inner, sql); }
+            catch (PostgresException)
+            {
+                scope.Failed = true;
+                throw;
+            }
             scope.AfterCommit.Add(() => _made[sql] = true);
             return;
         }
@@ -255,6 +281,9 @@ public sealed class PostgresDocumentStore : IDocumentStore
         public NpgsqlConnection Connection { get; } = connection;
         public NpgsqlTransaction Inner { get; } = inner;
         public List<Action> AfterCommit { get; } = [];
+
+        /// <summary>A statement failed: PostgreSQL will run nothing more in this transaction and would not commit it.</summary>
+        public bool Failed { get; set; }
 
         /// <summary>DDL already run in this transaction (not yet committed).</summary>
         public HashSet<string> Made { get; } = [];

@@ -215,12 +215,14 @@ internal sealed class PostgresFilter
             (null, [var s, var a]) => (s, a),
             _ => throw Unsupported(m),
         };
+        source = Unspan(source);
         if (References(source) && !References(item)) return ListContains(m, source, item, negate);
-        if (References(source) || !References(item)) throw Unsupported(m);
+        // A captured string is a list of chars to Contains: never what a filter means.
+        if (References(source) || !References(item) || source.Type == typeof(string)) throw Unsupported(m);
 
         // capturedList.Contains(x.Field)
         var field = FieldOf(item);
-        var values = ((IEnumerable?)Evaluate(Unspan(source)) ?? throw new NotSupportedException("A null list in a filter's Contains.")).Cast<object?>().ToList();
+        var values = ((IEnumerable?)Evaluate(source) ?? throw new NotSupportedException("A null list in a filter's Contains.")).Cast<object?>().ToList();
         var present = values.OfType<object>().ToList();
         var any = present.Count == 0 ? "FALSE" : $"{field.Sql} = ANY({_parameters.Add(field.ToDbArray(present), NpgsqlDbType.Array | field.DbType)})";
         var positive = values.Count > present.Count && field.Nullable ? $"({any} OR {field.Sql} IS NULL)" : any;
