@@ -18,7 +18,7 @@ public interface IAdminCommand
 public sealed class AdminCommands(IEnumerable<IAdminCommand> commands)
 {
     public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
-        { "invite", "classify", "stats", "backup", "restore", "telegram", "sms", "cases", "warnings", "staff", "services", "federation", "help", "--help" };
+        { "invite", "classify", "stats", "backup", "restore", "store", "telegram", "sms", "cases", "warnings", "staff", "services", "federation", "help", "--help" };
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken ct)
     {

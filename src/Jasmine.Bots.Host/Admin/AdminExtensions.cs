@@ -13,6 +13,7 @@ public static class AdminExtensions
         builder.Services.AddSingleton<IAdminCommand, StatsCommand>();
         builder.Services.AddSingleton<IAdminCommand, BackupCommand>();
         builder.Services.AddSingleton<IAdminCommand, RestoreCommand>();
+        builder.Services.AddSingleton<IAdminCommand, StoreCommand>();
         builder.Services.AddHostedService<AdminSocketServer>();
         return builder;
     }
@@ -59,6 +60,9 @@ public static class AdminExtensions
             // restore replaces the data file: it runs before anything opens the store (the other commands do).
             if (args[0] == "restore")
                 return await AdminCommands.RunOneAsync(ActivatorUtilities.CreateInstance<RestoreCommand>(app.Services), args[1..], Console.Out, CancellationToken.None);
+            // store migrate reads the embedded file itself, as it is on disk: nothing else may open it first.
+            if (args[0] == "store")
+                return await AdminCommands.RunOneAsync(ActivatorUtilities.CreateInstance<StoreCommand>(app.Services), args[1..], Console.Out, CancellationToken.None);
             return await app.Services.GetRequiredService<AdminCommands>().RunAsync(args, Console.Out, CancellationToken.None);
         }
     }

@@ -55,6 +55,21 @@ public sealed class RestoreCommand(IOptions<JasmineOptions> options, IServicePro
             await output.WriteLineAsync($"restore: there is no key in {Path.GetDirectoryName(settings.DataPath("jasmine.key"))}: put back the key file jasmine.key the backup was made with (or set Jasmine:MasterKey), then run restore again. Nothing was changed.");
             return 1;
         }
+        if (settings.Store.Provider == "postgres")
+        {
+            try
+            {
+                using var target = new PostgresDocumentStore(settings.Store.ConnectionString!, settings.Store.Schema);
+                var loaded = LogicalBackup.Restore(positional[0], target, services.GetRequiredService<FieldProtector>());
+                await output.WriteLineAsync($"Restored {loaded.File} into the PostgreSQL schema {settings.Store.Schema}: {loaded.Members} member(s), {loaded.Reports} report(s).");
+                return 0;
+            }
+            catch (DataAccessException e)
+            {
+                await output.WriteLineAsync("restore: " + e.Message);
+                return 1;
+            }
+        }
         try
         {
             var protector = services.GetRequiredService<FieldProtector>();
@@ -68,6 +83,56 @@ public sealed class RestoreCommand(IOptions<JasmineOptions> options, IServicePro
         catch (DataAccessException e)
         {
             await output.WriteLineAsync("restore: " + e.Message);
+            return 1;
+        }
+    }
+}
+
+/// <summary>
+/// <c>store migrate --to postgres</c>: copies the embedded store of this data directory into the PostgreSQL schema of
+/// <c>Jasmine:Store:ConnectionString</c> / <c>Jasmine:Store:Schema</c>, with every host stopped. Documents move as they
+/// are, hashed and encrypted: the same key (jasmine.key or Jasmine:MasterKey) reads them there. The embedded file is
+/// only read and stays where it is.
+/// </summary>
+public sealed class StoreCommand(IOptions<JasmineOptions> options, IServiceProvider services) : IAdminCommand
+{
+    public string Name => "store";
+    public string Usage => "store migrate --to postgres   with the hosts stopped: copies the embedded store into Jasmine:Store:ConnectionString (schema Jasmine:Store:Schema), still encrypted";
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, CancellationToken ct)
+    {
+        var positional = AdminArgs.Positional(args, "--to");
+        if (positional.Count != 1 || positional[0] != "migrate" || AdminArgs.Option(args, "--to") != "postgres")
+            throw new UsageException("Only 'store migrate --to postgres' is known.");
+        var settings = options.Value;
+        if (string.IsNullOrWhiteSpace(settings.Store.ConnectionString))
+        {
+            await output.WriteLineAsync("store: set Jasmine:Store:ConnectionString (and Jasmine:Store:Schema) to the PostgreSQL database first. Nothing was changed.");
+            return 1;
+        }
+        if (await AdminSocketClient.AnswersAsync(AdminSocketServer.PathFor(settings), ct))
+        {
+            await output.WriteLineAsync("store: a host is running on this data directory; stop it (a copy taken while it writes would miss its last turns), then run the migration again. Nothing was changed.");
+            return 1;
+        }
+        try
+        {
+            using var target = new PostgresDocumentStore(settings.Store.ConnectionString, settings.Store.Schema);
+            var counts = LogicalBackup.Migrate(settings.DataPath("jasmine.db"), target, services.GetRequiredService<FieldProtector>());
+            var total = counts.Values.Sum();
+            await output.WriteLineAsync($"Copied {total} document(s) into the PostgreSQL schema {settings.Store.Schema}: {counts.GetValueOrDefault("members")} member(s), {counts.GetValueOrDefault("reports")} report(s), {counts.GetValueOrDefault("conversations")} conversation(s), {counts.GetValueOrDefault("outbox")} message(s) waiting.");
+            await output.WriteLineAsync("Now set Jasmine:Store:Provider=postgres on every host and start them. The embedded file is unchanged; keep it until the new store looks right.");
+            return 0;
+        }
+        catch (DataAccessException e)
+        {
+            await output.WriteLineAsync("store: " + e.Message);
+            return 1;
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            // Its message may name the server and the user, never the password: the type and the state are enough.
+            await output.WriteLineAsync($"store: PostgreSQL refused ({e.GetType().Name}{(e is Npgsql.PostgresException p ? " " + p.SqlState : "")}). Nothing was changed in the embedded store.");
             return 1;
         }
     }
