@@ -38,7 +38,7 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
             }
             try
             {
-                committed = store.InTransaction(() =>
+                committed = await store.InSharedTransactionAsync(() =>
                 {
                     var outcome = Handle(urn, input);
                     withinTurn?.Invoke(outcome);
@@ -52,7 +52,7 @@ public sealed class TurnProcessor(ConversationEngine engine, ConversationStore c
                 // The turn's transaction was rolled back whole (a half-saved report, a case opened before the failure:
                 // nothing of it stays), so the store is exactly as before her message and sending it again is safe.
                 // She still gets the kind answer, queued and recorded in a transaction of its own.
-                committed = store.InTransaction(() =>
+                committed = await store.InSharedTransactionAsync(() =>
                 {
                     var outcome = Failed(urn);
                     withinTurn?.Invoke(outcome);

@@ -72,6 +72,14 @@ public interface IDocumentStore : IDisposable
     /// </summary>
     T InTransaction<T>(Func<T> work);
 
+    /// <summary>
+    /// <see cref="InTransaction{T}"/> for work that may share its commit with other callers' (a turn): completes once
+    /// the transaction that carried it has committed. If any work of a shared commit throws, that commit is rolled
+    /// back and every other work runs again alone, so <paramref name="work"/> must read what it needs from the store
+    /// (it may run twice; only its last run is kept).
+    /// </summary>
+    Task<T> InSharedTransactionAsync<T>(Func<T> work);
+
     /// <summary>Runs <paramref name="action"/> once the surrounding transaction has committed (at once when there is none).</summary>
     void AfterCommit(Action action);
 

@@ -102,6 +102,12 @@ public sealed class JasmineStore : IDisposable
 
     public void InTransaction(Action work) => InTransaction(() => { work(); return 0; });
 
+    /// <summary>A turn's transaction, which the embedded store commits together with the turns waiting beside it (see <see cref="IDocumentStore.InSharedTransactionAsync{T}"/>).</summary>
+    public Task<T> InSharedTransactionAsync<T>(Func<T> work) => _docs.InSharedTransactionAsync(work);
+
+    /// <summary>Shared commits and the turns they carried (embedded store; zeros elsewhere).</summary>
+    internal (long Commits, long Turns) SharedStats => (_docs as LiteDocumentStore)?.SharedStats ?? default;
+
     /// <summary>Explicit transactions so far, the time they held the store's lock in all, and the part LiteDB's commits took (zeros elsewhere).</summary>
     internal (long Count, TimeSpan Held, TimeSpan Committing) TransactionStats => (_docs as LiteDocumentStore)?.TransactionStats ?? default;
 

@@ -104,6 +104,9 @@ public sealed class PostgresDocumentStore : IDocumentStore
         return result;
     }
 
+    /// <summary>PostgreSQL runs transactions side by side: each turn commits its own, on the caller's thread.</summary>
+    public Task<T> InSharedTransactionAsync<T>(Func<T> work) => Task.FromResult(InTransaction(work));
+
     public void AfterCommit(Action action)
     {
         if (_current.Value is { } scope) scope.AfterCommit.Add(action);
