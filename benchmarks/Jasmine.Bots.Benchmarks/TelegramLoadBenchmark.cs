@@ -47,6 +47,12 @@ public static partial class TelegramLoadBenchmark
         var durable = StringOption(args, "--durable", "true") != "false";
         // Tiered compilation needs a while under load before the hot paths run optimised code (the first profile
         // showed instrumented tier-0 code 10 s into a run): that time is not latency a member would see twice.
+        // --store postgres [--hosts 2]: hosts sharing one PostgreSQL schema (connection from JASMINE_BENCH_POSTGRES or
+        // the CI's /tmp/jasmine-ci/postgres.conn), the webhooks spread over them in turn as a load balancer would.
+        var postgres = StringOption(args, "--store", "litedb") == "postgres";
+        var hostCount = postgres ? IntOption(args, "--hosts", 2) : 1;
+        var connection = postgres ? Environment.GetEnvironmentVariable("JASMINE_BENCH_POSTGRES") is { Length: > 0 } c ? c : File.ReadAllText("/tmp/jasmine-ci/postgres.conn").Trim() : null;
+        var schema = "bench_" + Guid.NewGuid().ToString("N")[..10];
         var warmup = int.TryParse(StringOption(args, "--warmup", "10"), CultureInfo.InvariantCulture, out var w) && w >= 0 ? w : 10;
 
         var sentAt = new long[total];
@@ -70,19 +76,31 @@ public static partial class TelegramLoadBenchmark
         Directory.CreateDirectory(dataDir);
         string address;
         Func<bool> idle;
-        await using var host = bare ? null : BenchHost.StartTelegram(dataDir, bot.BaseUrl, memberCount, new()
+        var hostSettings = new Dictionary<string, string?>
         {
             ["Jasmine:Store:Durable"] = durable ? "true" : "false",
             // The fake answers at once and has no limits: our pacing (Telegram's 30/s) would measure Telegram, not us.
             ["Channels:Limits:telegram:PerSecond"] = "1000000",
             ["Channels:Limits:telegram:PerConversationPerSecond"] = "0",
-        });
+        };
+        if (postgres)
+        {
+            hostSettings["Jasmine:Store:Provider"] = "postgres";
+            hostSettings["Jasmine:Store:ConnectionString"] = connection;
+            hostSettings["Jasmine:Store:Schema"] = schema;
+            // One key for every host: they read each other's documents.
+            hostSettings["Jasmine:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        }
+        await using var host = bare ? null : BenchHost.StartTelegram(dataDir, bot.BaseUrl, memberCount, hostSettings);
+        var others = new List<BenchHost>();
+        for (var h = 1; h < hostCount && host is not null; h++)
+            others.Add(BenchHost.StartTelegram(Path.Combine(dataDir, "host" + h), bot.BaseUrl, 0, hostSettings));
         await using var barePipeline = bare ? await BarePipeline.StartAsync(bot.BaseUrl, Token, Secret) : null;
         if (host is not null)
         {
             address = host.Address;
-            var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
-            idle = () => dispatcher.IsIdle;
+            var dispatchers = new[] { host }.Concat(others).Select(h => h.Services.GetRequiredService<OutboxDispatcher>()).ToList();
+            idle = () => dispatchers.All(d => d.IsIdle);
         }
         else
         {
@@ -90,12 +108,13 @@ public static partial class TelegramLoadBenchmark
             idle = () => barePipeline.IsIdle;
         }
 
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        var clients = new[] { address }.Concat(others.Select(o => o.Address)).Select(a => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
         {
-            BaseAddress = new Uri(address),
+            BaseAddress = new Uri(a),
             Timeout = TimeSpan.FromSeconds(30),
-        };
-        Console.WriteLine($"telegram-load{(bare ? " (bare pipeline)" : durable ? " (durable: fsync per group)" : " (not durable: no fsync)")}: {rate}/s for {seconds} s ({total} messages), {memberCount} members, {connections} webhook connections, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
+        }).ToArray();
+        var http = clients[0];
+        Console.WriteLine($"telegram-load{(bare ? " (bare pipeline)" : durable ? " (durable: fsync per group)" : " (not durable: no fsync)")}: {rate}/s for {seconds} s ({total} messages), {memberCount} members, {connections} webhook connections, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {(bare ? "no store" : postgres ? $"PostgreSQL, {hostCount} hosts on one schema" : "LiteDB")}");
         if (warmup > 0)
         {
             // Other numbers than the measured ones ("+33 6 13 …" is not counted), at a rate the host keeps up with,
@@ -110,7 +129,7 @@ public static partial class TelegramLoadBenchmark
                 for (; sent < due; sent++)
                 {
                     var request = WebhookPost(5_000_000 + sent, FirstChat + sent % memberCount, "0613" + sent.ToString("D6", CultureInfo.InvariantCulture));
-                    warming.Add(http.SendAsync(request).ContinueWith(t => { request.Dispose(); if (t.IsCompletedSuccessfully) t.Result.Dispose(); }, TaskScheduler.Default));
+                    warming.Add(clients[sent % clients.Length].SendAsync(request).ContinueWith(t => { request.Dispose(); if (t.IsCompletedSuccessfully) t.Result.Dispose(); }, TaskScheduler.Default));
                 }
                 await Task.Delay(1);
             }
@@ -170,6 +189,15 @@ public static partial class TelegramLoadBenchmark
         if (host?.Services.GetRequiredService<Storage.JasmineStore>().Durability is { Enabled: true } durability)
             Console.WriteLine($"fsync          {durability.Flushes,8} group fsyncs ({(double)answered.Length / Math.Max(1, durability.Flushes):0.0} replies per fsync)");
         Console.WriteLine($"memory         working set {memoryBefore / 1048576} MB before, {peakWorkingSet / 1048576} MB peak; GC heap {GC.GetTotalMemory(false) / 1048576} MB; gen2 collections {GC.CollectionCount(2)}");
+        foreach (var other in others) await other.DisposeAsync();
+        foreach (var client in clients) client.Dispose();
+        if (postgres)
+        {
+            await using var cleanup = new Npgsql.NpgsqlConnection(connection);
+            await cleanup.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", cleanup);
+            await drop.ExecuteNonQueryAsync();
+        }
         try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
 
         async Task PostAsync(int seq)
@@ -178,7 +206,7 @@ public static partial class TelegramLoadBenchmark
             sentAt[seq] = Stopwatch.GetTimestamp();
             try
             {
-                using var response = await http.SendAsync(request);
+                using var response = await clients[seq % clients.Length].SendAsync(request);
                 webhookMs.Enqueue(Stopwatch.GetElapsedTime(sentAt[seq]).TotalMilliseconds);
                 if (response.StatusCode != HttpStatusCode.OK) Interlocked.Increment(ref errors);
             }

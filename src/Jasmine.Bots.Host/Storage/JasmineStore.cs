@@ -33,6 +33,8 @@ public sealed class JasmineStore : IDisposable
         Reports.EnsureIndex(r => r.ProfileId);
         Reports.EnsureIndex(r => r.Reference, unique: true);
         Invites.EnsureIndex(i => i.IssuedBy);
+        // Every short message asks whether she has a check-in open (CheckInReplies): by index, not by a scan.
+        Collection<Safety.CheckInDoc>(Safety.CheckInStore.Collection).EnsureIndex(d => d.MemberKey);
         StoreBackup.EnsureKeyCheck(this);
     }
 
