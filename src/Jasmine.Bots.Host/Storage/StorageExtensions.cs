@@ -37,6 +37,7 @@ public static class StorageExtensions
                 : new JasmineStore(options.DataPath("jasmine.db"), protector, options.Store.Durable);
         });
         builder.Services.AddSingleton(sp => new IdentifierParser(sp.GetRequiredService<IOptions<JasmineOptions>>().Value.DefaultRegion));
+        builder.Services.AddSingleton<MemberStore>();
         builder.Services.AddSingleton<MemberService>();
         builder.Services.AddSingleton<ProfileService>();
         builder.Services.AddSingleton<ScreeningAllowance>();
