@@ -18,6 +18,7 @@ namespace Jasmine.Bots.FollowUp;
 /// </summary>
 public sealed class CaseService(
     JasmineStore store,
+    ReportStore reports,
     IOptions<FollowUpOptions> options,
     IServiceProvider services,
     MemberService members,
@@ -38,7 +39,9 @@ public sealed class CaseService(
         var o = options.Value;
         if (!report.WantsContact) return;
         if (Cases.Exists(c => c.ReportId == report.Id)) return;
-        var contact = report.ContactHowEnc is null ? null : store.Protector.Unprotect(ReportService.ContactPurpose, report.ContactHowEnc);
+        var contact = reports.ContactHow(report);
+        var town = reports.Town(report);
+        var contactWhen = reports.ContactWhen(report);
         var doc = new CaseDoc
         {
             Id = Guid.NewGuid().ToString("N"),
@@ -47,11 +50,11 @@ public sealed class CaseService(
             MemberId = report.ReporterId,
             Categories = report.Categories.ToList(),
             Departement = report.Departement,
-            TownEnc = report.TownEnc is null ? null : store.Protector.Protect(Purpose, store.Protector.Unprotect(ReportService.TownPurpose, report.TownEnc)),
+            TownEnc = town is null ? null : store.Protector.Protect(Purpose, town),
             IncidentDate = report.IncidentDate,
             ContactEnc = contact is null ? null : store.Protector.Protect(Purpose, contact),
             ContactWay = contact is null ? null : contact.StartsWith("tel:", StringComparison.Ordinal) ? "tel" : "chat",
-            ContactWhenEnc = report.ContactWhenEnc is null ? null : store.Protector.Protect(Purpose, store.Protector.Unprotect(ReportService.ContactPurpose, report.ContactWhenEnc)),
+            ContactWhenEnc = contactWhen is null ? null : store.Protector.Protect(Purpose, contactWhen),
             Language = report.Language,
             Severe = report.Categories.Any(o.SevereCategories.Contains),
             Queued = !OnCall,

@@ -8,7 +8,7 @@ namespace Jasmine.Bots.Members;
 public sealed record NewMember(string Pseudonym, string Language, string? Departement, MemberRole Role, string? InvitedBy);
 
 /// <summary>Members, their channel addresses and the invite codes that let them in.</summary>
-public sealed class MemberService(JasmineStore store, MemberStore members, IOptions<JasmineOptions> options, TimeProvider time)
+public sealed class MemberService(JasmineStore store, MemberStore members, ReportStore reports, IOptions<JasmineOptions> options, TimeProvider time)
 {
     // No 0/O, 1/I/L: codes are read aloud and typed on basic phones.
     private const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -182,13 +182,7 @@ public sealed class MemberService(JasmineStore store, MemberStore members, IOpti
     public void Erase(string memberId) => store.InTransaction(() =>
     {
         members.DeleteAddresses(memberId);
-        foreach (var report in store.Reports.Find(r => r.ReporterId == memberId).ToList())
-        {
-            report.ReporterId = null;
-            report.ContactHowEnc = null;
-            report.ContactWhenEnc = null;
-            store.Reports.Update(report);
-        }
+        reports.DetachReporter(memberId);
         members.DeleteUnusedInvites(memberId);
         // The members she vouched for stay members; the link to her goes with her.
         foreach (var invited in members.InvitedBy(memberId).ToList())

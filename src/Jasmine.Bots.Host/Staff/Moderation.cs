@@ -62,7 +62,7 @@ public sealed class Moderation(
     public ReportDoc? Report(string reference) => reports.FindByReference(reference);
 
     public ReportView View(ReportDoc r) => new(r, Reveal(r.Identifiers), reports.Town(r), reports.Description(r), reports.FreeText(r),
-        Text.BidiControls.StripOrNull(store.Protector.UnprotectOrNull(ReportService.OtherPurpose, r.OtherCategoryEnc)), IsSevere(r));
+        reports.OtherCategory(r), IsSevere(r));
 
     public ProfileView? Profile(string profileId)
     {

@@ -40,6 +40,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<MemberStore>();
         builder.Services.AddSingleton<MemberService>();
         builder.Services.AddSingleton<ProfileService>();
+        builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<ScreeningAllowance>();
         builder.Services.AddSingleton<ScreeningService>();
         builder.Services.AddSingleton<ScreeningIndex>();
