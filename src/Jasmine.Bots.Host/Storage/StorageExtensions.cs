@@ -39,6 +39,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton(sp => new IdentifierParser(sp.GetRequiredService<IOptions<JasmineOptions>>().Value.DefaultRegion));
         builder.Services.AddSingleton<MemberStore>();
         builder.Services.AddSingleton<MemberService>();
+        builder.Services.AddSingleton<ProfileStore>();
         builder.Services.AddSingleton<ProfileService>();
         builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<ScreeningAllowance>();
