@@ -18,7 +18,6 @@ public sealed partial class PrivacySeamTests
         "Channels/Outbox/OutboxStore.cs",
         "Channels/Signal/SignalChannel.cs",
         "Channels/Try/TrySessions.cs",
-        "Conversations/ConversationStore.cs",
         "Federation/FederationKeys.cs",
         "FollowUp/CaseDoc.cs",
         "FollowUp/CaseService.cs",

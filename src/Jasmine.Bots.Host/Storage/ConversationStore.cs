@@ -5,6 +5,7 @@ using Jasmine.Bots.Storage;
 namespace Jasmine.Bots.Conversations;
 
 /// <summary>One encrypted document per conversation: what she typed mid-flow is as private as a finished report.</summary>
+// In the storage folder with the other stores; its namespace stays the conversations' one, where the turn pipeline finds it.
 public sealed class ConversationStore(JasmineStore store)
 {
     private const string Purpose = "conversation";
