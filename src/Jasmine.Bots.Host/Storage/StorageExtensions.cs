@@ -42,6 +42,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<ProfileStore>();
         builder.Services.AddSingleton<ProfileService>();
         builder.Services.AddSingleton<ReportStore>();
+        builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<ScreeningAllowance>();
         builder.Services.AddSingleton<ScreeningService>();
         builder.Services.AddSingleton<ScreeningIndex>();
