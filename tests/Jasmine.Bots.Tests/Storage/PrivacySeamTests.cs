@@ -19,8 +19,6 @@ public sealed partial class PrivacySeamTests
         "Channels/Signal/SignalChannel.cs",
         "Channels/Try/TrySessions.cs",
         "Federation/FederationKeys.cs",
-        "Help/HealthNoteStore.cs",
-        "Safety/CheckInStore.cs",
         "Staff/Insights.cs",
         "Staff/LoginThrottle.cs",
         "Staff/Pages/Account/Enrol.cshtml.cs",
