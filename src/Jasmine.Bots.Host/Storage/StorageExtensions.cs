@@ -43,6 +43,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<ProfileService>();
         builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<CaseStore>();
+        builder.Services.AddSingleton<NoticeStore>();
         builder.Services.AddSingleton<ScreeningAllowance>();
         builder.Services.AddSingleton<ScreeningService>();
         builder.Services.AddSingleton<ScreeningIndex>();
