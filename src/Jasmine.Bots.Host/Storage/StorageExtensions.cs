@@ -44,6 +44,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<NoticeStore>();
+        builder.Services.AddSingleton<WipeStore>();
         builder.Services.AddSingleton<ScreeningAllowance>();
         builder.Services.AddSingleton<ScreeningService>();
         builder.Services.AddSingleton<ScreeningIndex>();

@@ -23,8 +23,6 @@ public sealed partial class PrivacySeamTests
         "Staff/Pages/Account/Enrol.cshtml.cs",
         "Staff/StaffAccounts.cs",
         "Staff/StaffConsoleExtensions.cs",
-        "Wipe/WipeLedger.cs",
-        "Wipe/WipeService.cs",
     };
 
     [Fact]
