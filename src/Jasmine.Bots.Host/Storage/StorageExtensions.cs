@@ -45,6 +45,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<CaseStore>();
         builder.Services.AddSingleton<NoticeStore>();
         builder.Services.AddSingleton<WipeStore>();
+        builder.Services.AddSingleton<StaffAccountStore>();
         builder.Services.AddSingleton<ScreeningAllowance>();
         builder.Services.AddSingleton<ScreeningService>();
         builder.Services.AddSingleton<ScreeningIndex>();

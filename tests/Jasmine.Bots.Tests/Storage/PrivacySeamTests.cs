@@ -19,10 +19,6 @@ public sealed partial class PrivacySeamTests
         "Channels/Try/TrySessions.cs",
         "Federation/FederationKeys.cs",
         "Staff/Insights.cs",
-        "Staff/LoginThrottle.cs",
-        "Staff/Pages/Account/Enrol.cshtml.cs",
-        "Staff/StaffAccounts.cs",
-        "Staff/StaffConsoleExtensions.cs",
     };
 
     [Fact]
