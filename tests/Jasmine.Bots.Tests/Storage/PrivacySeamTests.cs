@@ -15,7 +15,6 @@ public sealed partial class PrivacySeamTests
         "Admin/BackupCommands.cs",
         "Channels/InboundLedger.cs",
         "Channels/Outbox/OutboxStore.cs",
-        "Channels/Signal/SignalChannel.cs",
         "Channels/Try/TrySessions.cs",
         "Federation/FederationKeys.cs",
         "Staff/Insights.cs",
