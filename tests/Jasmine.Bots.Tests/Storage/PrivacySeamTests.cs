@@ -16,7 +16,6 @@ public sealed partial class PrivacySeamTests
         "Channels/InboundLedger.cs",
         "Channels/Outbox/OutboxStore.cs",
         "Channels/Try/TrySessions.cs",
-        "Federation/FederationKeys.cs",
         "Staff/Insights.cs",
     };
 
