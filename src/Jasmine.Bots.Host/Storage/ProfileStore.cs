@@ -12,6 +12,7 @@ public sealed class ProfileStore(JasmineStore store)
     private const string HashPurpose = "identifier";
     private const string ValuePurpose = "identifier.value";
     private const string NotePurpose = "profile.note";
+    private const string FragmentPurpose = "staff.fragment";
 
     public string HashOf(Identifier id) => store.Protector.Hash(HashPurpose, $"{id.Kind}:{id.Value}");
 
@@ -23,6 +24,9 @@ public sealed class ProfileStore(JasmineStore store)
     };
 
     public Identifier Reveal(ProfileIdentifier id) => new(id.Kind, store.Protector.Unprotect(ValuePurpose, id.ValueEnc));
+
+    /// <summary>The key of a fragment of an identifier in the staff's partial search: found, never kept in clear.</summary>
+    public string FragmentHash(string fragment) => store.Protector.Hash(FragmentPurpose, fragment);
 
     /// <summary>The public note as staff wrote it, or null.</summary>
     public string? Note(ProfileDoc profile) => store.Protector.UnprotectOrNull(NotePurpose, profile.PublicNoteEnc);

@@ -15,7 +15,6 @@ public sealed partial class PrivacySeamTests
         "Channels/InboundLedger.cs",
         "Channels/Outbox/OutboxStore.cs",
         "Channels/Try/TrySessions.cs",
-        "Staff/Insights.cs",
     };
 
     [Fact]
