@@ -46,6 +46,7 @@ public static class StorageExtensions
         builder.Services.AddSingleton<NoticeStore>();
         builder.Services.AddSingleton<WipeStore>();
         builder.Services.AddSingleton<StaffAccountStore>();
+        builder.Services.AddSingleton<SessionCookies>();
         builder.Services.AddSingleton<ScreeningAllowance>();
         builder.Services.AddSingleton<ScreeningService>();
         builder.Services.AddSingleton<ScreeningIndex>();

@@ -14,7 +14,6 @@ public sealed partial class PrivacySeamTests
     {
         "Channels/InboundLedger.cs",
         "Channels/Outbox/OutboxStore.cs",
-        "Channels/Try/TrySessions.cs",
     };
 
     [Fact]
