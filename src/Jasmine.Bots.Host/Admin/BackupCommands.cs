@@ -1,4 +1,3 @@
-using Jasmine.Bots.Privacy;
 using Jasmine.Bots.Storage;
 using Microsoft.Extensions.Options;
 
@@ -72,8 +71,7 @@ public sealed class RestoreCommand(IOptions<JasmineOptions> options, IServicePro
         }
         try
         {
-            var protector = services.GetRequiredService<FieldProtector>();
-            var (restored, keptAs) = StoreBackup.Restore(settings.DataPath("jasmine.db"), positional[0], protector, time.GetUtcNow().UtcDateTime);
+            var (restored, keptAs) = StoreBackup.Restore(settings.DataPath("jasmine.db"), positional[0], services, time.GetUtcNow().UtcDateTime);
             await output.WriteLineAsync($"Restored {Path.GetFullPath(positional[0])}: {restored.Members} member(s), {restored.Reports} report(s).");
             await output.WriteLineAsync(keptAs is null
                 ? "There was no store here before."

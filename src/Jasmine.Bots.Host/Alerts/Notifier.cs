@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using JsonSerializer = System.Text.Json.JsonSerializer;
 using Jasmine.Bots.Channels;
 using Jasmine.Bots.Conversations;
 using Jasmine.Bots.Localization;
@@ -8,27 +6,13 @@ using Jasmine.Bots.Storage;
 
 namespace Jasmine.Bots.Alerts;
 
-public sealed class NoticeDoc
-{
-    public string Id { get; set; } = "";
-    /// <summary>Keyed hash of the address the notice went to.</summary>
-    public string Conversation { get; set; } = "";
-    public byte[] ContentEnc { get; set; } = [];
-    public DateTime CreatedAt { get; set; }
-}
-
-internal sealed record NoticeContent(string Text, List<Choice> Choices);
-
 /// <summary>
 /// Everything the service sends on its own initiative goes through here. The first line is always neutral
 /// ("Jasmine: you have a new message."): a lock-screen preview must not out her. In discreet mode (the default)
 /// the details wait until she taps Show (or answers 1 / SHOW); in direct mode they follow the neutral line.
 /// </summary>
-public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbox, Channels.Outbox.OutboxStore outboxStore, Locales locales, JasmineStore store, TimeProvider time)
+public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbox, Channels.Outbox.OutboxStore outboxStore, Locales locales, NoticeStore notices, TimeProvider time)
 {
-    private const string Purpose = "notice";
-    private IDocs<NoticeDoc> Notices => store.Collection<NoticeDoc>("notices");
-
     /// <summary>Where a proactive message reaches her: a chat app first, SMS only if allowed and nothing else works.</summary>
     public string? AddressOf(string memberId, bool allowSms = true)
     {
@@ -55,7 +39,7 @@ public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbo
         OutboundMessage message;
         if (member.Discreet)
         {
-            var token = StoreNotice(urn, content);
+            var token = notices.Keep(urn, content, time.GetUtcNow().UtcDateTime);
             message = new OutboundMessage(neutral, [new Choice(texts.Get("notice.show"), "show:" + token)], member.Language) { Kind = OutboundKind.Proactive };
         }
         else
@@ -66,49 +50,15 @@ public sealed class Notifier(MemberService members, Channels.Outbox.Outbox outbo
         return true;
     }
 
-    private string StoreNotice(string urn, Reply content)
-    {
-        var token = RandomNumberGenerator.GetHexString(12, lowercase: true);
-        Notices.Insert(new NoticeDoc
-        {
-            Id = token,
-            Conversation = store.Protector.Hash("notice.conversation", urn),
-            ContentEnc = store.Protector.ProtectBytes(Purpose, JsonSerializer.SerializeToUtf8Bytes(new NoticeContent(content.Text, content.Choices.ToList()))),
-            CreatedAt = time.GetUtcNow().UtcDateTime,
-        });
-        return token;
-    }
-
     /// <summary>The notice she asked to see (by token), or all of hers, oldest first; each is forgotten once shown.</summary>
-    public IReadOnlyList<Reply> Reveal(string urn, string? token)
-    {
-        var conversation = store.Protector.Hash("notice.conversation", urn);
-        var docs = token is not null
-            ? [.. new[] { Notices.FindById(token) }.OfType<NoticeDoc>()]
-            : Notices.Find(n => n.Conversation == conversation).OrderBy(n => n.CreatedAt).ToList();
-        var replies = new List<Reply>();
-        foreach (var doc in docs.Where(d => d.Conversation == conversation))
-        {
-            var content = JsonSerializer.Deserialize<NoticeContent>(store.Protector.UnprotectBytes(Purpose, doc.ContentEnc))!;
-            Notices.Delete(doc.Id);
-            replies.Add(new Reply(content.Text, content.Choices));
-        }
-        return replies;
-    }
+    public IReadOnlyList<Reply> Reveal(string urn, string? token) => notices.Take(urn, token);
 
-    public bool HasPending(string urn)
-    {
-        var conversation = store.Protector.Hash("notice.conversation", urn);
-        return Notices.Exists(n => n.Conversation == conversation);
-    }
+    public bool HasPending(string urn) => notices.HasPending(urn);
 
     /// <summary>A notice queued after her last turn: the last thing she received is it.</summary>
     public bool HasPendingSince(string urn, DateTime since)
-    {
-        var conversation = store.Protector.Hash("notice.conversation", urn);
         // On SMS a notice may wait a day for the budget: until its neutral line went out she cannot be answering it.
-        return Notices.Exists(n => n.Conversation == conversation && n.CreatedAt >= since) && !outboxStore.HasProactivePending(urn);
-    }
+        => notices.HasPendingSince(urn, since) && !outboxStore.HasProactivePending(urn);
 
-    public int DeleteOlderThan(DateTime cutoff) => Notices.DeleteMany(n => n.CreatedAt < cutoff);
+    public int DeleteOlderThan(DateTime cutoff) => notices.DeleteOlderThan(cutoff);
 }

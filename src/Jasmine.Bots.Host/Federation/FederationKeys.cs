@@ -43,9 +43,5 @@ public sealed class FederationKeys
         }
     }
 
-    private static byte[] Derived(JasmineStore store, string purpose)
-    {
-        var hash = store.Protector.Hash(purpose, "v1");
-        return Convert.FromBase64String(hash.Replace('-', '+').Replace('_', '/') + "=");
-    }
+    private static byte[] Derived(JasmineStore store, string purpose) => DerivedKeys.Of(store, purpose);
 }

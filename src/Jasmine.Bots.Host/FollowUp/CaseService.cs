@@ -18,6 +18,8 @@ namespace Jasmine.Bots.FollowUp;
 /// </summary>
 public sealed class CaseService(
     JasmineStore store,
+    ReportStore reports,
+    CaseStore caseStore,
     IOptions<FollowUpOptions> options,
     IServiceProvider services,
     MemberService members,
@@ -28,8 +30,7 @@ public sealed class CaseService(
     TimeProvider time,
     ILogger<CaseService> logger) : IReportListener, IRecoverable
 {
-    private const string Purpose = "case";
-    public IDocs<CaseDoc> Cases => store.Collection<CaseDoc>("cases");
+    public IDocs<CaseDoc> Cases => caseStore.Cases;
     private IBackgroundJobClient Jobs => services.GetRequiredService<IBackgroundJobClient>();
 
     /// <summary>Every report with consent to contact opens a case: severity decides its priority and routing, not whether there is one.</summary>
@@ -38,7 +39,9 @@ public sealed class CaseService(
         var o = options.Value;
         if (!report.WantsContact) return;
         if (Cases.Exists(c => c.ReportId == report.Id)) return;
-        var contact = report.ContactHowEnc is null ? null : store.Protector.Unprotect(ReportService.ContactPurpose, report.ContactHowEnc);
+        var contact = reports.ContactHow(report);
+        var town = reports.Town(report);
+        var contactWhen = reports.ContactWhen(report);
         var doc = new CaseDoc
         {
             Id = Guid.NewGuid().ToString("N"),
@@ -47,17 +50,17 @@ public sealed class CaseService(
             MemberId = report.ReporterId,
             Categories = report.Categories.ToList(),
             Departement = report.Departement,
-            TownEnc = report.TownEnc is null ? null : store.Protector.Protect(Purpose, store.Protector.Unprotect(ReportService.TownPurpose, report.TownEnc)),
             IncidentDate = report.IncidentDate,
-            ContactEnc = contact is null ? null : store.Protector.Protect(Purpose, contact),
             ContactWay = contact is null ? null : contact.StartsWith("tel:", StringComparison.Ordinal) ? "tel" : "chat",
-            ContactWhenEnc = report.ContactWhenEnc is null ? null : store.Protector.Protect(Purpose, store.Protector.Unprotect(ReportService.ContactPurpose, report.ContactWhenEnc)),
             Language = report.Language,
             Severe = report.Categories.Any(o.SevereCategories.Contains),
             Queued = !OnCall,
             Status = CaseStatus.Open,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
+        caseStore.SetTown(doc, town);
+        caseStore.SetContact(doc, contact);
+        caseStore.SetContactWhen(doc, contactWhen);
         Cases.Insert(doc);
         store.Increment($"cases.opened:{doc.CreatedAt:yyyy-MM}");
         store.AfterCommit(() => Jobs.Enqueue<CaseJobs>(j => j.Route(doc.Id)));
@@ -79,7 +82,28 @@ public sealed class CaseService(
 
     public CaseDoc? ByReference(string reference) => Cases.FindOne(c => c.Reference == reference.Trim().ToUpperInvariant());
 
-    public string Reveal(string? enc) => enc is null ? "" : Text.BidiControls.Strip(store.Protector.Unprotect(Purpose, enc));
+    /// <summary>Her town, as shown to staff ("" when she gave none).</summary>
+    public string Town(CaseDoc doc) => Shown(caseStore.Town(doc));
+
+    /// <summary>How to reach her ("tel:+33…" or "chat:&lt;urn&gt;"; "" once erased or when she gave none).</summary>
+    public string Contact(CaseDoc doc) => Shown(caseStore.Contact(doc));
+
+    public string ContactWhen(CaseDoc doc) => Shown(caseStore.ContactWhen(doc));
+
+    public string Outcome(CaseDoc doc) => Shown(caseStore.Outcome(doc));
+
+    public string NoteText(CaseNote note) => Text.BidiControls.Strip(caseStore.NoteText(note));
+
+    /// <summary>Whether a way to reach her is kept (the console shows it on demand only).</summary>
+    public static bool HasContact(CaseDoc doc) => CaseStore.HasContact(doc);
+
+    public static bool HasTown(CaseDoc doc) => CaseStore.HasTown(doc);
+
+    public static bool HasContactWhen(CaseDoc doc) => CaseStore.HasContactWhen(doc);
+
+    public static bool HasOutcome(CaseDoc doc) => CaseStore.HasOutcome(doc);
+
+    private static string Shown(string? clear) => clear is null ? "" : Text.BidiControls.Strip(clear);
 
     public bool IsStaff(string urn) => options.Value.Rota.Contains(urn, StringComparer.Ordinal) || options.Value.Group == urn;
 
@@ -132,18 +156,18 @@ public sealed class CaseService(
     private Dictionary<string, string> StaffArgs(CaseDoc doc, int level)
     {
         var fr = locales["fr"];
-        var contact = Reveal(doc.ContactEnc);
+        var contact = Contact(doc);
         return new Dictionary<string, string>
         {
             ["reference"] = doc.Reference,
             ["level"] = level.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["categories"] = BotFlowHost.CategoryList(fr, doc.Categories),
-            ["place"] = doc.TownEnc is null ? (doc.Departement ?? "?") : $"{Reveal(doc.TownEnc)} ({doc.Departement})",
+            ["place"] = !HasTown(doc) ? (doc.Departement ?? "?") : $"{Town(doc)} ({doc.Departement})",
             ["date"] = doc.IncidentDate.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture),
             ["contact"] = contact.StartsWith("tel:", StringComparison.Ordinal)
                 ? staffTexts.Get("contact.number", new Dictionary<string, string> { ["number"] = contact[4..] })
                 : staffTexts.Get("contact.chat"),
-            ["when"] = Reveal(doc.ContactWhenEnc) is { Length: > 0 } w ? w : "?",
+            ["when"] = ContactWhen(doc) is { Length: > 0 } w ? w : "?",
             ["language"] = LanguageName(doc.Language),
             ["priority"] = staffTexts.Get(doc.Severe ? "case.priority_urgent" : "case.priority_normal"),
         };
@@ -175,7 +199,7 @@ public sealed class CaseService(
         doc.Status = CaseStatus.Acknowledged;
         doc.AcknowledgedAt = time.GetUtcNow().UtcDateTime;
         doc.HolderName = staff;
-        doc.HolderEnc = staffUrn is null ? null : store.Protector.Protect(Purpose, staffUrn);
+        caseStore.SetHolder(doc, staffUrn);
         Cases.Update(doc);
         store.Increment($"cases.acknowledged:{doc.AcknowledgedAt:yyyy-MM}");
         store.Increment($"cases.ack-minutes:{doc.AcknowledgedAt:yyyy-MM}", (long)Math.Round((doc.AcknowledgedAt.Value - doc.CreatedAt).TotalMinutes));
@@ -198,8 +222,8 @@ public sealed class CaseService(
         if (doc is null || doc.Status == CaseStatus.Closed) return false;
         doc.Status = CaseStatus.Closed;
         doc.ClosedAt = time.GetUtcNow().UtcDateTime;
-        doc.OutcomeEnc = store.Protector.Protect(Purpose, outcome);
-        doc.Notes.Add(new CaseNote { At = doc.ClosedAt.Value, By = by, Kind = "note", TextEnc = store.Protector.Protect(Purpose, "closed: " + outcome) });
+        caseStore.SetOutcome(doc, outcome);
+        doc.Notes.Add(caseStore.Note(doc.ClosedAt.Value, by, "note", "closed: " + outcome));
         Cases.Update(doc);
         store.Increment($"cases.closed:{doc.ClosedAt:yyyy-MM}");
         return true;
@@ -210,7 +234,7 @@ public sealed class CaseService(
         lock (Gate)
         {
             var current = Cases.FindById(doc.Id) ?? doc;
-            current.Notes.Add(new CaseNote { At = time.GetUtcNow().UtcDateTime, By = by, Kind = kind, TextEnc = store.Protector.Protect(Purpose, text) });
+            current.Notes.Add(caseStore.Note(time.GetUtcNow().UtcDateTime, by, kind, text));
             Cases.Update(current);
             doc.Notes = current.Notes;
         }
@@ -234,11 +258,7 @@ public sealed class CaseService(
         lock (Gate)
         {
             var current = Cases.FindById(doc.Id) ?? doc;
-            current.Notes.Add(new CaseNote
-            {
-                At = time.GetUtcNow().UtcDateTime, By = by, Kind = "to-her", TextEnc = store.Protector.Protect(Purpose, text),
-                Language = phrase is null ? null : LanguageOf(doc), Phrase = phrase,
-            });
+            current.Notes.Add(caseStore.Note(time.GetUtcNow().UtcDateTime, by, "to-her", text, phrase is null ? null : LanguageOf(doc), phrase));
             Cases.Update(current);
             doc.Notes = current.Notes;
         }
@@ -273,12 +293,12 @@ public sealed class CaseService(
         {
             var current = Cases.FindById(doc.Id) ?? doc;
             // Her words, in her language: the console names it so nobody reads Romanian as a typo.
-            current.Notes.Add(new CaseNote { At = time.GetUtcNow().UtcDateTime, By = "her", Kind = "from-her", TextEnc = store.Protector.Protect(Purpose, text), Language = LanguageOf(doc) });
+            current.Notes.Add(caseStore.Note(time.GetUtcNow().UtcDateTime, "her", "from-her", text, LanguageOf(doc)));
             Cases.Update(current);
             doc.Notes = current.Notes;
         }
         var message = staffTexts.Get("case.reply", new Dictionary<string, string> { ["reference"] = doc.Reference, ["text"] = text, ["language"] = LanguageName(doc.Language) });
-        var targets = doc.HolderEnc is { } h ? [Reveal(h)] : options.Value.Rota;
+        var targets = caseStore.Holder(doc) is { } h ? [Text.BidiControls.Strip(h)] : options.Value.Rota;
         foreach (var target in targets)
             outbox.Send(target, [new OutboundMessage(message, [], "fr") { Kind = OutboundKind.Proactive }], $"case:{doc.Id}:from-her:{doc.Notes.Count}:{target}");
         return true;
@@ -291,9 +311,7 @@ public sealed class CaseService(
         var done = 0;
         foreach (var doc in Cases.Find(c => c.Status == CaseStatus.Closed && !c.ContactErased && c.ClosedAt < cutoff).ToList())
         {
-            doc.ContactEnc = null;
-            doc.ContactWhenEnc = null;
-            doc.HolderEnc = null;
+            CaseStore.EraseContact(doc);
             doc.Notes.Clear();
             doc.ContactErased = true;
             Cases.Update(doc);

@@ -8,40 +8,35 @@ namespace Jasmine.Bots.Members;
 public sealed record NewMember(string Pseudonym, string Language, string? Departement, MemberRole Role, string? InvitedBy);
 
 /// <summary>Members, their channel addresses and the invite codes that let them in.</summary>
-public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> options, TimeProvider time)
+public sealed class MemberService(JasmineStore store, MemberStore members, ReportStore reports, IOptions<JasmineOptions> options, TimeProvider time)
 {
-    private const string AddressPurpose = "address";
-    private const string InvitePurpose = "invite";
-    private const string PseudonymPurpose = "member.pseudonym";
     // No 0/O, 1/I/L: codes are read aloud and typed on basic phones.
     private const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
     public MemberDoc? FindByAddress(string urn)
     {
-        var address = store.Addresses.FindById(store.Protector.Hash(AddressPurpose, urn));
-        return address is null ? null : store.Members.FindById(address.MemberId);
+        var address = members.Address(urn);
+        return address is null ? null : members.Find(address.MemberId);
     }
 
-    public MemberDoc? Find(string memberId) => store.Members.FindById(memberId);
+    public MemberDoc? Find(string memberId) => members.Find(memberId);
 
     // Stripped on the way out too: pseudonyms stored before the join step stripped them.
-    public string Pseudonym(MemberDoc member) => Text.BidiControls.Strip(store.Protector.Unprotect(PseudonymPurpose, member.PseudonymEnc));
+    public string Pseudonym(MemberDoc member) => Text.BidiControls.Strip(members.Pseudonym(member));
 
-    public IEnumerable<(AddressDoc Address, string Urn)> Addresses(string memberId) =>
-        // Aliases are filtered here, not in the query: documents written before the field existed lack it.
-        store.Addresses.Find(a => a.MemberId == memberId).Where(a => !a.Alias).Select(a => (a, store.Protector.Unprotect(AddressPurpose, a.UrnEnc)));
+    public IEnumerable<(AddressDoc Address, string Urn)> Addresses(string memberId) => members.Addresses(memberId);
 
-    public AddressDoc? Address(string urn) => store.Addresses.FindById(store.Protector.Hash(AddressPurpose, urn));
+    public AddressDoc? Address(string urn) => members.Address(urn);
 
     public void SetUnreachable(string urn, bool unreachable)
     {
         var address = Address(urn);
         if (address is null) return;
         address.Unreachable = unreachable;
-        store.Addresses.Update(address);
+        members.UpdateAddress(address);
     }
 
-    public void Update(MemberDoc member) => store.Members.Update(member);
+    public void Update(MemberDoc member) => members.Update(member);
 
     /// <summary>
     /// Her referral branch: the top of the chain of members who invited each other. Staff and organisations start a
@@ -53,7 +48,7 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
         var current = member;
         for (var depth = 0; depth < 64 && current.Role == MemberRole.Member && current.InvitedBy is { } parentId; depth++)
         {
-            if (store.Members.FindById(parentId) is not { Role: MemberRole.Member } parent) break;
+            if (members.Find(parentId) is not { Role: MemberRole.Member } parent) break;
             current = parent;
             if (parent.BranchId is { } parentBranch) return parentBranch;
         }
@@ -68,7 +63,7 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
         if (member.JoinedAt > now.AddDays(-options.Value.Invites.NewMemberWaitDays)) return "too_new";
         var branch = BranchOf(member);
         var since = now.AddDays(-1);
-        if (store.Invites.Count(i => i.BranchId == branch && i.CreatedAt >= since) >= options.Value.Invites.PerBranchPerDay) return "branch_limit";
+        if (members.InvitesOfBranchSince(branch, since) >= options.Value.Invites.PerBranchPerDay) return "branch_limit";
         return null;
     }
 
@@ -79,10 +74,9 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
         do code = RandomNumberGenerator.GetString(CodeAlphabet, 10);
         while (!code.Any(char.IsAsciiDigit) || !code.Any(char.IsAsciiLetter));
         var now = time.GetUtcNow().UtcDateTime;
-        var issuer = issuedBy is null ? null : store.Members.FindById(issuedBy);
-        store.Invites.Insert(new InviteDoc
+        var issuer = issuedBy is null ? null : members.Find(issuedBy);
+        members.InsertInvite(code, new InviteDoc
         {
-            Id = store.Protector.Hash(InvitePurpose, code),
             IssuedBy = issuedBy,
             BranchId = issuer is { Role: MemberRole.Member } ? BranchOf(issuer) : null,
             Role = role,
@@ -103,7 +97,7 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
         };
         if (quota == int.MaxValue) return quota;
         var since = time.GetUtcNow().UtcDateTime.AddDays(-30);
-        var issued = store.Invites.Count(i => i.IssuedBy == member.Id && i.CreatedAt >= since);
+        var issued = members.InvitesIssuedSince(member.Id, since);
         return Math.Max(0, quota - issued);
     }
 
@@ -111,7 +105,7 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
     {
         var normalised = NormaliseCode(code);
         if (normalised is null) return null;
-        var invite = store.Invites.FindById(store.Protector.Hash(InvitePurpose, normalised));
+        var invite = members.Invite(normalised);
         var now = time.GetUtcNow().UtcDateTime;
         return invite is { UsedBy: null } && invite.ExpiresAt > now ? invite : null;
     }
@@ -128,13 +122,12 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
         var invite = FindValidInvite(code);
         if (invite is null || Address(urn) is not null) return null;
         var now = time.GetUtcNow().UtcDateTime;
-        var inviter = invite.IssuedBy is null ? null : store.Members.FindById(invite.IssuedBy);
+        var inviter = invite.IssuedBy is null ? null : members.Find(invite.IssuedBy);
         var id = Guid.NewGuid().ToString("N");
         var member = new MemberDoc
         {
             Id = id,
             BranchId = inviter is { Role: MemberRole.Member } && invite.Role == MemberRole.Member ? BranchOf(inviter) : id,
-            PseudonymEnc = store.Protector.Protect(PseudonymPurpose, details.Pseudonym),
             Language = details.Language,
             Departement = details.Departement,
             Role = invite.Role,
@@ -143,26 +136,16 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
             JoinedAt = now,
             LastSeenAt = now,
         };
-        store.Members.Insert(member);
+        members.Insert(member, details.Pseudonym);
         LinkAddress(member.Id, urn, now);
         invite.UsedBy = member.Id;
         invite.UsedAt = now;
-        store.Invites.Update(invite);
+        members.UpdateInvite(invite);
         store.Increment($"members.joined:{now:yyyy-MM}");
         return member;
     });
 
-    public void LinkAddress(string memberId, string urn, DateTime now)
-    {
-        store.Addresses.Upsert(new AddressDoc
-        {
-            Id = store.Protector.Hash(AddressPurpose, urn),
-            MemberId = memberId,
-            UrnEnc = store.Protector.Protect(AddressPurpose, urn),
-            Channel = Urns.Scheme(urn),
-            LinkedAt = now,
-        });
-    }
+    public void LinkAddress(string memberId, string urn, DateTime now) => members.LinkAddress(memberId, urn, now);
 
     /// <summary>
     /// The address a Signal sender is known by: <c>signal:&lt;uuid&gt;</c> (her ACI) whenever Signal gives it, her number
@@ -187,20 +170,10 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
                 LinkAddress(byNumber.MemberId, uuidUrn, now);
                 byUuid = Address(uuidUrn)!;
                 byUuid.Unreachable = byNumber.Unreachable;
-                store.Addresses.Update(byUuid);
+                members.UpdateAddress(byUuid);
             }
             if (byUuid is not null && (byNumber is null || byNumber.MemberId == byUuid.MemberId && !byNumber.Alias))
-            {
-                store.Addresses.Upsert(new AddressDoc
-                {
-                    Id = store.Protector.Hash(AddressPurpose, numberUrn),
-                    MemberId = byUuid.MemberId,
-                    UrnEnc = store.Protector.Protect(AddressPurpose, uuidUrn),
-                    Channel = "signal",
-                    LinkedAt = byNumber?.LinkedAt ?? now,
-                    Alias = true,
-                });
-            }
+                members.LinkAlias(byUuid.MemberId, numberUrn, uuidUrn, "signal", byNumber?.LinkedAt ?? now);
         });
         return uuidUrn;
     }
@@ -208,21 +181,15 @@ public sealed class MemberService(JasmineStore store, IOptions<JasmineOptions> o
     /// <summary>Erases her and every way to reach her; her reports stay for the others' safety, detached from her.</summary>
     public void Erase(string memberId) => store.InTransaction(() =>
     {
-        store.Addresses.DeleteMany(a => a.MemberId == memberId);
-        foreach (var report in store.Reports.Find(r => r.ReporterId == memberId).ToList())
-        {
-            report.ReporterId = null;
-            report.ContactHowEnc = null;
-            report.ContactWhenEnc = null;
-            store.Reports.Update(report);
-        }
-        store.Invites.DeleteMany(i => i.IssuedBy == memberId && i.UsedBy == null);
+        members.DeleteAddresses(memberId);
+        reports.DetachReporter(memberId);
+        members.DeleteUnusedInvites(memberId);
         // The members she vouched for stay members; the link to her goes with her.
-        foreach (var invited in store.Members.Find(m => m.InvitedBy == memberId).ToList())
+        foreach (var invited in members.InvitedBy(memberId).ToList())
         {
             invited.InvitedBy = null;
-            store.Members.Update(invited);
+            members.Update(invited);
         }
-        store.Members.Delete(memberId);
+        members.Delete(memberId);
     });
 }

@@ -5,7 +5,7 @@ using Jasmine.Bots.Storage;
 namespace Jasmine.Bots.Profiles;
 
 /// <summary>Aggressor profiles: identifiers found by keyed hash, values kept encrypted for staff.</summary>
-public sealed class ProfileService(JasmineStore store, Screening.ScreeningIndex index, TimeProvider time)
+public sealed class ProfileService(JasmineStore store, ProfileStore identifiers, Screening.ScreeningIndex index, TimeProvider time)
 {
     /// <summary>Every profile write goes through here, so the screening index follows (once the write is committed).</summary>
     private void Changed(ProfileDoc profile)
@@ -28,18 +28,21 @@ public sealed class ProfileService(JasmineStore store, Screening.ScreeningIndex 
         store.AfterCommit(() => index.Remove(hashes));
     }
 
-    private const string ValuePurpose = "identifier.value";
+    public string HashOf(Identifier id) => identifiers.HashOf(id);
 
-    public string HashOf(Identifier id) => store.Protector.Hash("identifier", $"{id.Kind}:{id.Value}");
+    public ProfileIdentifier Protect(Identifier id) => identifiers.Protect(id);
 
-    public ProfileIdentifier Protect(Identifier id) => new()
+    public Identifier Reveal(ProfileIdentifier id) => identifiers.Reveal(id);
+
+    /// <summary>The public note staff wrote on him, or null.</summary>
+    public string? Note(ProfileDoc profile) => Text.BidiControls.StripOrNull(identifiers.Note(profile));
+
+    /// <summary>Sets the public note (blank removes it) and saves the profile.</summary>
+    public void SetNote(ProfileDoc profile, string? text)
     {
-        Kind = id.Kind,
-        Hash = HashOf(id),
-        ValueEnc = store.Protector.Protect(ValuePurpose, id.Value),
-    };
-
-    public Identifier Reveal(ProfileIdentifier id) => new(id.Kind, store.Protector.Unprotect(ValuePurpose, id.ValueEnc));
+        identifiers.SetNote(profile, string.IsNullOrWhiteSpace(text) ? null : text.Trim());
+        Update(profile);
+    }
 
     public ProfileDoc? Find(Identifier id) => FindByHash(HashOf(id));
 

@@ -28,15 +28,9 @@ public interface IReportListener
     void ReportSaved(ReportDoc report, ProfileDoc profile);
 }
 
-public sealed class ReportService(JasmineStore store, ProfileService profiles, TimeProvider time, IEnumerable<IReportListener> listeners)
+public sealed class ReportService(JasmineStore store, ReportStore reports, ProfileService profiles, TimeProvider time, IEnumerable<IReportListener> listeners)
 {
     private const string Alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-
-    public const string FreeTextPurpose = "report.freetext";
-    public const string DescriptionPurpose = "report.description";
-    public const string ContactPurpose = "report.contact";
-    public const string TownPurpose = "report.town";
-    public const string OtherPurpose = "report.other";
 
     public ReportDoc Save(NewReport report)
     {
@@ -60,20 +54,15 @@ public sealed class ReportService(JasmineStore store, ProfileService profiles, T
                 OnBehalf = report.OnBehalf,
                 ProfileId = profile.Id,
                 Identifiers = report.Identifiers.Select(profiles.Protect).ToList(),
-                DescriptionEnc = store.Protector.ProtectOrNull(DescriptionPurpose, report.Description),
                 Categories = report.Categories.ToList(),
-                OtherCategoryEnc = store.Protector.ProtectOrNull(OtherPurpose, report.OtherCategory),
                 IncidentDate = incident,
                 Departement = report.Departement,
-                TownEnc = store.Protector.ProtectOrNull(TownPurpose, report.Town),
-                FreeTextEnc = store.Protector.ProtectOrNull(FreeTextPurpose, string.IsNullOrWhiteSpace(report.FreeText) ? null : report.FreeText),
                 WantsContact = report.WantsContact,
-                ContactHowEnc = store.Protector.ProtectOrNull(ContactPurpose, report.ContactHow),
-                ContactWhenEnc = store.Protector.ProtectOrNull(ContactPurpose, report.ContactWhen),
                 Language = report.Language,
                 CreatedAt = now,
             };
-            store.Reports.Insert(doc);
+            reports.Insert(doc, new ReportTexts(report.Description, report.OtherCategory, report.Town,
+                string.IsNullOrWhiteSpace(report.FreeText) ? null : report.FreeText, report.ContactHow, report.ContactWhen));
         }
 
         // Evidence for law change: counts only, by month of the incident, category, département and on-behalf flag.
@@ -101,9 +90,10 @@ public sealed class ReportService(JasmineStore store, ProfileService profiles, T
 
     public ReportDoc? FindByReference(string reference) => store.Reports.FindOne(r => r.Reference == reference.Trim().ToUpperInvariant());
 
-    public string? FreeText(ReportDoc report) => Text.BidiControls.StripOrNull(store.Protector.UnprotectOrNull(FreeTextPurpose, report.FreeTextEnc));
-    public string? Town(ReportDoc report) => Text.BidiControls.StripOrNull(store.Protector.UnprotectOrNull(TownPurpose, report.TownEnc));
-    public string? Description(ReportDoc report) => Text.BidiControls.StripOrNull(store.Protector.UnprotectOrNull(DescriptionPurpose, report.DescriptionEnc));
-    public string? ContactHow(ReportDoc report) => Text.BidiControls.StripOrNull(store.Protector.UnprotectOrNull(ContactPurpose, report.ContactHowEnc));
-    public string? ContactWhen(ReportDoc report) => Text.BidiControls.StripOrNull(store.Protector.UnprotectOrNull(ContactPurpose, report.ContactWhenEnc));
+    public string? FreeText(ReportDoc report) => Text.BidiControls.StripOrNull(reports.FreeText(report));
+    public string? Town(ReportDoc report) => Text.BidiControls.StripOrNull(reports.Town(report));
+    public string? Description(ReportDoc report) => Text.BidiControls.StripOrNull(reports.Description(report));
+    public string? OtherCategory(ReportDoc report) => Text.BidiControls.StripOrNull(reports.OtherCategory(report));
+    public string? ContactHow(ReportDoc report) => Text.BidiControls.StripOrNull(reports.ContactHow(report));
+    public string? ContactWhen(ReportDoc report) => Text.BidiControls.StripOrNull(reports.ContactWhen(report));
 }

@@ -115,11 +115,10 @@ public enum FragmentKind { Phone, Plate, Email, Name }
 /// stays exact-match and the identifier store is no weaker. Staff only, rate-limited per login, every search audited
 /// (the kind searched, never the text).
 /// </summary>
-public sealed class PartialSearch(JasmineStore store, ProfileService profiles, TimeProvider time) : IReportListener
+public sealed class PartialSearch(JasmineStore store, ProfileStore identifiers, ProfileService profiles, TimeProvider time) : IReportListener
 {
     public const int Limit = 20;
     public static readonly TimeSpan Per = TimeSpan.FromMinutes(10);
-    private const string Purpose = "staff.fragment";
     private readonly ConcurrentDictionary<string, Queue<DateTime>> _recent = new(StringComparer.Ordinal);
 
     private IDocs<FragmentDoc> Fragments
@@ -231,7 +230,7 @@ public sealed class PartialSearch(JasmineStore store, ProfileService profiles, T
         meta.Upsert(new FragmentsBuiltDoc { Id = "built", At = time.GetUtcNow().UtcDateTime });
     }
 
-    private string Hash(string fragment) => store.Protector.Hash(Purpose, fragment);
+    private string Hash(string fragment) => identifiers.FragmentHash(fragment);
 }
 
 /// <summary>When the fragment index was first built from every profile (later profiles are indexed as they are saved).</summary>

@@ -21,22 +21,21 @@ public sealed record ThrottleGate(bool Allowed, TimeSpan Wait, IReadOnlyList<str
 /// browser where that login already signed in fully, the login on that device: an attacker elsewhere cannot slow her
 /// down) and the IP address. Unknown logins are throttled exactly like known ones, so the answers tell nothing apart.
 /// </summary>
-public sealed class LoginThrottle(JasmineStore store, TimeProvider time)
+public sealed class LoginThrottle(JasmineStore store, StaffAccountStore accounts, TimeProvider time)
 {
     public const int FreeAttemptsPerLogin = 5;
     public const int FreeAttemptsPerAddress = 20;
     public static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(15);
     /// <summary>A key untouched this long starts again from zero.</summary>
     public static readonly TimeSpan ForgetAfter = TimeSpan.FromHours(24);
-    private const string Purpose = "staff.throttle";
     private readonly Lock _gate = new();
 
     private IDocs<ThrottleDoc> Docs => store.Collection<ThrottleDoc>("staff_throttle");
 
     public string LoginKey(string step, string login, string? deviceId) =>
-        store.Protector.Hash(Purpose, deviceId is null ? $"{step}|login|{login}" : $"{step}|device|{login}|{deviceId}");
+        accounts.ThrottleKey(deviceId is null ? $"{step}|login|{login}" : $"{step}|device|{login}|{deviceId}");
 
-    public string AddressKey(string step, string ip) => store.Protector.Hash(Purpose, $"{step}|ip|{ip}");
+    public string AddressKey(string step, string ip) => accounts.ThrottleKey($"{step}|ip|{ip}");
 
     /// <summary>Counts one attempt against every key, unless one of them must still wait (then nothing is counted).</summary>
     public ThrottleGate Begin(string loginKey, string addressKey)

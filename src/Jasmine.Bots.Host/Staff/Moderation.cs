@@ -37,8 +37,6 @@ public sealed class Moderation(
     PartialSearch fragments,
     TimeProvider time)
 {
-    private const string NotePurpose = "profile.note";
-
     public static bool IsSevere(ReportDoc r) => r.Categories.Any(ReportCategories.SevereByDefault.Contains);
 
     /// <summary>Not yet reviewed: the severe ones first, then the oldest.</summary>
@@ -62,14 +60,14 @@ public sealed class Moderation(
     public ReportDoc? Report(string reference) => reports.FindByReference(reference);
 
     public ReportView View(ReportDoc r) => new(r, Reveal(r.Identifiers), reports.Town(r), reports.Description(r), reports.FreeText(r),
-        Text.BidiControls.StripOrNull(store.Protector.UnprotectOrNull(ReportService.OtherPurpose, r.OtherCategoryEnc)), IsSevere(r));
+        reports.OtherCategory(r), IsSevere(r));
 
     public ProfileView? Profile(string profileId)
     {
         var p = profiles.Get(profileId);
         if (p is null) return null;
         var list = store.Reports.Find(r => r.ProfileId == p.Id).OrderByDescending(r => r.CreatedAt).ToList();
-        return new ProfileView(p, Reveal(p.Identifiers), Text.BidiControls.StripOrNull(store.Protector.UnprotectOrNull(NotePurpose, p.PublicNoteEnc)), list);
+        return new ProfileView(p, Reveal(p.Identifiers), profiles.Note(p), list);
     }
 
     /// <summary>Read exactly as screening reads it: extracted from text, else taken as a name or handle.</summary>
@@ -115,11 +113,7 @@ public sealed class Moderation(
         return output.ToString();
     }
 
-    public void SetNote(ProfileDoc profile, string? text)
-    {
-        profile.PublicNoteEnc = string.IsNullOrWhiteSpace(text) ? null : store.Protector.Protect(NotePurpose, text.Trim());
-        profiles.Update(profile);
-    }
+    public void SetNote(ProfileDoc profile, string? text) => profiles.SetNote(profile, text);
 
     /// <summary>
     /// Moves everything of <paramref name="source"/> into <paramref name="target"/> (identifiers, index entries, reports,
@@ -149,7 +143,7 @@ public sealed class Moderation(
                 target.History = [.. target.History.Concat(source.History).OrderBy(h => h.At)];
                 target.History.Add(new ClassificationEvent { Classification = merged, At = Now, By = $"{by} (merge {source.Id[..8]})" });
                 target.Classification = merged;
-                if (target.PublicNoteEnc is null) target.PublicNoteEnc = source.PublicNoteEnc;
+                ProfileStore.KeepNote(target, source);
                 store.Profiles.Delete(source.Id);
                 profiles.Update(target);
                 fragments.Forget(source.Id);

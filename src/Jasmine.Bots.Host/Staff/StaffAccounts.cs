@@ -7,42 +7,22 @@ namespace Jasmine.Bots.Staff;
 
 public enum StaffRole { Moderator, FollowUp, Admin }
 
-/// <summary>A person of the team who uses the console. The login is a handle chosen by the team, not a real name.</summary>
-public sealed class StaffAccount
-{
-    public string Id { get; set; } = "";
-    public StaffRole Role { get; set; }
-    public string PasswordHash { get; set; } = "";
-    /// <summary>Set by "staff add" and "staff reset": the printed password only opens the door to choosing one's own.</summary>
-    public bool MustChangePassword { get; set; }
-    public string? TotpSecretEnc { get; set; }
-    public bool TotpConfirmed { get; set; }
-    /// <summary>Last accepted time step: a code seen once is refused if replayed.</summary>
-    public long LastTotpStep { get; set; }
-    /// <summary>Part of every session's cookie: a new value (logout, reset, new password) ends every session of the account at once.</summary>
-    public string SessionStamp { get; set; } = "";
-    public DateTime CreatedAt { get; set; }
-    public DateTime? LastLoginAt { get; set; }
-}
-
 public enum SignInCheck { Ok, Wrong, Wait }
 
 /// <summary>The outcome of one sign-in step; <see cref="Wait"/> is how long this login or address must wait.</summary>
 public sealed record SignInResult(SignInCheck Check, StaffAccount? Account, TimeSpan Wait);
 
 /// <summary>Staff accounts: passwords hashed (PBKDF2 via <see cref="PasswordHasher{T}"/>), TOTP secrets encrypted, lock-out after repeated failures.</summary>
-public sealed class StaffAccounts(JasmineStore store, LoginThrottle throttle, TimeProvider time)
+public sealed class StaffAccounts(StaffAccountStore store, LoginThrottle throttle, TimeProvider time)
 {
     public const string Issuer = "Jasmine staff";
     public const string DeviceCookie = "jasmine.staff.device";
-    private const string TotpPurpose = "staff.totp";
-    private const string DevicePurpose = "staff.device";
     private readonly PasswordHasher<StaffAccount> _hasher = new();
     private readonly Lock _codes = new();
     // Verified against when the login is unknown: the same ~50 ms of PBKDF2 either way, so timing tells no login apart.
     private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<StaffAccount>().HashPassword(new StaffAccount(), RandomNumberGenerator.GetHexString(32)));
 
-    public IDocs<StaffAccount> Accounts => store.Collection<StaffAccount>("staff");
+    public IDocs<StaffAccount> Accounts => store.Accounts;
 
     public static string Normalise(string login) => login.Trim().ToLowerInvariant();
 
@@ -71,7 +51,7 @@ public sealed class StaffAccounts(JasmineStore store, LoginThrottle throttle, Ti
         var password = OneTimePassword();
         account.PasswordHash = _hasher.HashPassword(account, password);
         account.MustChangePassword = true;
-        account.TotpSecretEnc = null;
+        StaffAccountStore.ForgetTotpSecret(account);
         account.TotpConfirmed = false;
         account.LastTotpStep = 0;
         account.SessionStamp = NewStamp();
@@ -123,7 +103,7 @@ public sealed class StaffAccounts(JasmineStore store, LoginThrottle throttle, Ti
         {
             // Read again under the lock: two tabs sending the same code must not both pass the replay check.
             var account = Accounts.FindById(id);
-            if (account?.TotpSecretEnc is null) return new SignInResult(SignInCheck.Wrong, account, TimeSpan.Zero);
+            if (account is null || !StaffAccountStore.HasTotpSecret(account)) return new SignInResult(SignInCheck.Wrong, account, TimeSpan.Zero);
             var totp = new Totp(Secret(account));
             var digits = new string((code ?? "").Where(char.IsAsciiDigit).ToArray());
             if (digits.Length != 6 || !totp.VerifyTotp(Now, digits, out var step, VerificationWindow.RfcSpecifiedNetworkDelay) || step <= account.LastTotpStep)
@@ -139,10 +119,10 @@ public sealed class StaffAccounts(JasmineStore store, LoginThrottle throttle, Ti
 
     /// <summary>Set once the login is complete: later attempts from this browser are counted apart from everyone else's.</summary>
     public string IssueDevice(string login) =>
-        store.Protector.Sign(DevicePurpose, RandomNumberGenerator.GetHexString(24, lowercase: true), Normalise(login));
+        store.SignDevice(RandomNumberGenerator.GetHexString(24, lowercase: true), Normalise(login));
 
     /// <summary>The device id when the cookie was issued by this host for this very login.</summary>
-    public string? DeviceId(string? cookie, string login) => store.Protector.Verify(DevicePurpose, cookie, login);
+    public string? DeviceId(string? cookie, string login) => store.VerifyDevice(cookie, login);
 
     public void ChangePassword(StaffAccount account, string newPassword)
     {
@@ -158,15 +138,18 @@ public sealed class StaffAccounts(JasmineStore store, LoginThrottle throttle, Ti
     /// <summary>The secret being enrolled: created on first need, kept until confirmed by a code.</summary>
     public byte[] EnsureSecret(StaffAccount account)
     {
-        if (account.TotpSecretEnc is null)
+        if (!StaffAccountStore.HasTotpSecret(account))
         {
-            account.TotpSecretEnc = store.Protector.Protect(TotpPurpose, Base32Encoding.ToString(KeyGeneration.GenerateRandomKey(20)));
+            store.SetTotpSecret(account, Base32Encoding.ToString(KeyGeneration.GenerateRandomKey(20)));
             Accounts.Update(account);
         }
         return Secret(account);
     }
 
-    public byte[] Secret(StaffAccount account) => Base32Encoding.ToBytes(store.Protector.Unprotect(TotpPurpose, account.TotpSecretEnc!));
+    public byte[] Secret(StaffAccount account) => Base32Encoding.ToBytes(store.TotpSecret(account));
+
+    /// <summary>An authenticator is enrolled or being enrolled.</summary>
+    public static bool HasTotpSecret(StaffAccount account) => StaffAccountStore.HasTotpSecret(account);
 
     public static string OtpAuthUri(string login, byte[] secret) =>
         $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(login)}?secret={Base32Encoding.ToString(secret)}&issuer={Uri.EscapeDataString(Issuer)}&digits=6&period=30";

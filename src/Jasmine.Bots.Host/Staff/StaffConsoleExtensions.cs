@@ -27,7 +27,7 @@ public static class StaffAuth
 
     /// <summary>Changes with the password, the role, the authenticator and the session stamp: logout or a reset signs every session out.</summary>
     public static string Stamp(StaffAccount account) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(account.PasswordHash + "|" + account.Role + "|" + account.TotpSecretEnc + "|" + account.SessionStamp)))[..16];
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(account.PasswordHash + "|" + account.Role + "|" + Storage.StaffAccountStore.EnrolmentMark(account) + "|" + account.SessionStamp)))[..16];
 
     public static ClaimsPrincipal Principal(StaffAccount account) => new(new ClaimsIdentity(
         [new Claim(ClaimTypes.Name, account.Id), new Claim(ClaimTypes.Role, account.Role.ToString()), new Claim(StampClaim, Stamp(account))], Scheme));

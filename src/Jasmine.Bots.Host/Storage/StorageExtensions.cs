@@ -37,8 +37,16 @@ public static class StorageExtensions
                 : new JasmineStore(options.DataPath("jasmine.db"), protector, options.Store.Durable);
         });
         builder.Services.AddSingleton(sp => new IdentifierParser(sp.GetRequiredService<IOptions<JasmineOptions>>().Value.DefaultRegion));
+        builder.Services.AddSingleton<MemberStore>();
         builder.Services.AddSingleton<MemberService>();
+        builder.Services.AddSingleton<ProfileStore>();
         builder.Services.AddSingleton<ProfileService>();
+        builder.Services.AddSingleton<ReportStore>();
+        builder.Services.AddSingleton<CaseStore>();
+        builder.Services.AddSingleton<NoticeStore>();
+        builder.Services.AddSingleton<WipeStore>();
+        builder.Services.AddSingleton<StaffAccountStore>();
+        builder.Services.AddSingleton<SessionCookies>();
         builder.Services.AddSingleton<ScreeningAllowance>();
         builder.Services.AddSingleton<ScreeningService>();
         builder.Services.AddSingleton<ScreeningIndex>();

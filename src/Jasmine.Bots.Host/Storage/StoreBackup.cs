@@ -91,6 +91,10 @@ public static class StoreBackup
     /// known to be a store this key reads. No host may have the store open (the caller checks its admin socket; the
     /// data file is also locked here). The previous data file is kept aside, never deleted.
     /// </summary>
+    /// <summary>As <see cref="Restore(string, string, FieldProtector, DateTime)"/>, with the host's own key.</summary>
+    public static (StoreSnapshot Restored, string? KeptAs) Restore(string dataFile, string source, IServiceProvider services, DateTime now) =>
+        Restore(dataFile, source, services.GetRequiredService<FieldProtector>(), now);
+
     public static (StoreSnapshot Restored, string? KeptAs) Restore(string dataFile, string source, FieldProtector protector, DateTime now)
     {
         source = Path.GetFullPath(source);

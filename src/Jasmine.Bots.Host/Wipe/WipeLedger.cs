@@ -23,7 +23,7 @@ public sealed class WipeLedgerDoc
 /// Telegram lets a bot delete both sides of a private chat for 48 hours; Signal lets it delete its own messages.
 /// SMS and the try-it chat keep nothing here (nothing can be deleted there).
 /// </summary>
-public sealed class WipeLedger(JasmineStore store, TimeProvider time) : IInboundMessageIds
+public sealed class WipeLedger(JasmineStore store, WipeStore wipes, TimeProvider time) : IInboundMessageIds
 {
     /// <summary>Telegram refuses to delete older messages; nothing older is worth keeping.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromHours(48);
@@ -36,7 +36,7 @@ public sealed class WipeLedger(JasmineStore store, TimeProvider time) : IInbound
         Entries.EnsureIndex(e => e.At);
     }
 
-    public string ChatKey(string urn) => store.Protector.Hash("wipe.chat", urn);
+    public string ChatKey(string urn) => wipes.ChatKey(urn);
 
     /// <summary>Her side: only Telegram lets the bot delete what she sent.</summary>
     public void Received(string urn, string messageId, DateTimeOffset at)

@@ -9,18 +9,6 @@ using Telegram.Bot.Exceptions;
 
 namespace Jasmine.Bots.Wipe;
 
-/// <summary>A wipe asked for and not yet done: recorded before it is scheduled, so a restart still does it.</summary>
-public sealed class PendingWipeDoc
-{
-    public string Id { get; set; } = "";
-    /// <summary>The chat's address, encrypted: the job needs it to reach the channel.</summary>
-    public string UrnEnc { get; set; } = "";
-    public DateTime CreatedAt { get; set; }
-    public DateTime DueAt { get; set; }
-    /// <summary>Messages up to this time go; null means "up to when the wipe runs" (the delayed wipe).</summary>
-    public DateTime? Cutoff { get; set; }
-}
-
 /// <summary>She agreed at join (on Signal) that a wipe also turns on disappearing messages for the chat.</summary>
 public sealed class WipeConsentDoc
 {
@@ -34,16 +22,15 @@ public sealed class WipeConsentDoc
 /// 48 hours; Signal: the bot's own messages, then disappearing messages if she agreed). Her account and her
 /// reports are untouched. Every wipe is stored first and driven by Hangfire, so a restart loses none.
 /// </summary>
-public sealed class WipeService(JasmineStore store, WipeLedger ledger, IServiceProvider services, TimeProvider time, ILogger<WipeService> logger) : IRecoverable
+public sealed class WipeService(JasmineStore store, WipeStore wipes, WipeLedger ledger, IServiceProvider services, TimeProvider time, ILogger<WipeService> logger) : IRecoverable
 {
-    private const string Purpose = "wipe";
     /// <summary>Signal's "1 day" disappearing-messages timer.</summary>
     public const int DisappearingSeconds = 86_400;
     public static readonly TimeSpan LaterDelay = TimeSpan.FromMinutes(10);
     /// <summary>Telegram's deleteMessages takes at most this many ids per call.</summary>
     public const int TelegramBatch = 100;
 
-    public IDocs<PendingWipeDoc> Pending => store.Collection<PendingWipeDoc>("wipe_pending");
+    public IDocs<PendingWipeDoc> Pending => wipes.Pending;
     private IDocs<WipeConsentDoc> Consents => store.Collection<WipeConsentDoc>("wipe_consent");
     private IBackgroundJobClient Jobs => services.GetRequiredService<IBackgroundJobClient>();
 
@@ -51,17 +38,9 @@ public sealed class WipeService(JasmineStore store, WipeLedger ledger, IServiceP
     public PendingWipeDoc Request(string urn, TimeSpan delay)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var doc = new PendingWipeDoc
-        {
-            Id = Guid.NewGuid().ToString("N"),
-            UrnEnc = store.Protector.Protect(Purpose, urn),
-            CreatedAt = now,
-            DueAt = now + delay,
-            // A wipe now stops at her WIPE: the short confirmation that follows may stay. A delayed one takes
-            // everything up to the moment it runs, its own announcement included.
-            Cutoff = delay <= TimeSpan.Zero ? now : null,
-        };
-        Pending.Insert(doc);
+        // A wipe now stops at her WIPE: the short confirmation that follows may stay. A delayed one takes
+        // everything up to the moment it runs, its own announcement included.
+        var doc = wipes.AddPending(urn, now, now + delay, delay <= TimeSpan.Zero ? now : null);
         store.AfterCommit(() => Schedule(Jobs, doc));
         return doc;
     }
@@ -89,7 +68,7 @@ public sealed class WipeService(JasmineStore store, WipeLedger ledger, IServiceP
     public async Task RunAsync(string id, CancellationToken ct)
     {
         if (Pending.FindById(id) is not { } doc) return;
-        var urn = store.Protector.Unprotect(Purpose, doc.UrnEnc);
+        var urn = wipes.UrnOf(doc);
         var cutoff = doc.Cutoff ?? time.GetUtcNow().UtcDateTime;
         var entries = ledger.Recent(urn, cutoff);
         var scheme = Urns.Scheme(urn);

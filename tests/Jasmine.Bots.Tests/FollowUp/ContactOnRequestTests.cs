@@ -68,7 +68,7 @@ public sealed class ContactOnRequestTests : IDisposable
         Assert.False(doc.Severe);
         Assert.False(doc.Queued);
         Assert.Equal("tel", doc.ContactWay);
-        Assert.Equal("tel:+33698765432", _host.Get<CaseService>().Reveal(doc.ContactEnc));
+        Assert.Equal("tel:+33698765432", _host.Get<CaseService>().Contact(doc));
         var notice = Assert.Single(await _host.Chat("staff-ana").WaitForInbox());
         Assert.Contains("priorite normale", notice.Text);
         Assert.Contains("English (en)", notice.Text);

@@ -169,7 +169,7 @@ public sealed class TranscriptHost : IDisposable, IAsyncDisposable
     public IReadOnlyList<string> NotesFromHer(string from)
     {
         var cases = Get<Jasmine.Bots.FollowUp.CaseService>();
-        return LatestCase(from).Notes.Where(n => n.Kind == "from-her").Select(n => cases.Reveal(n.TextEnc)).ToList();
+        return LatestCase(from).Notes.Where(n => n.Kind == "from-her").Select(n => cases.NoteText(n)).ToList();
     }
 
     private Jasmine.Bots.FollowUp.CaseDoc LatestCase(string from)

@@ -17,17 +17,15 @@ public sealed partial class SignalInboundHandler(
     MemberService members,
     SignalApiClient client,
     ConversationStore conversations,
-    Storage.JasmineStore store,
     IServiceProvider services,
     TimeProvider time) : ISignalInboundHandler
 {
     /// <summary>An edit later than this is her next message, not a correction of the answer.</summary>
     public static readonly TimeSpan EditWindow = TimeSpan.FromMinutes(15);
-    private const string EditPurpose = "signal.edit";
     private const int RememberedTurns = 1024;
 
     /// <summary>Her last answer to a step of a flow: the state before it (encrypted, in memory only) and a hash of the state after.</summary>
-    private sealed record LastAnswer(long Timestamp, byte[] BeforeEnc, string AfterHash, DateTimeOffset At);
+    private sealed record LastAnswer(long Timestamp, byte[] BeforeSealed, string AfterHash, DateTimeOffset At);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, LastAnswer> _lastAnswers = new(StringComparer.Ordinal);
 
     public async Task HandleAsync(SignalInbound message, CancellationToken ct)
@@ -68,7 +66,7 @@ public sealed partial class SignalInboundHandler(
             // She corrected her answer while the bot still waits on the step that followed it: back to the step she
             // answered, and the edited text answers it again.
             replaced = current;
-            current = JsonSerializer.Deserialize<ConversationState>(store.Protector.UnprotectBytes(EditPurpose, last.BeforeEnc))!;
+            current = conversations.Unseal(last.BeforeSealed);
             conversations.Save(urn, current);
         }
         // The edit's own envelope timestamp is its id: each version is handled once.
@@ -99,7 +97,7 @@ public sealed partial class SignalInboundHandler(
             if (_lastAnswers.Count >= RememberedTurns)
                 foreach (var old in _lastAnswers.Where(p => now - p.Value.At >= EditWindow).Select(p => p.Key).ToList()) _lastAnswers.TryRemove(old, out _);
             if (_lastAnswers.Count >= RememberedTurns) _lastAnswers.Clear();
-            _lastAnswers[urn] = new LastAnswer(timestamp, store.Protector.ProtectBytes(EditPurpose, JsonSerializer.SerializeToUtf8Bytes(before)), HashOf(after), now);
+            _lastAnswers[urn] = new LastAnswer(timestamp, conversations.Seal(before), HashOf(after), now);
         }
         else
         {

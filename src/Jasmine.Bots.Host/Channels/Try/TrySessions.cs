@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Jasmine.Bots.Privacy;
+using Jasmine.Bots.Storage;
 
 namespace Jasmine.Bots.Channels.Try;
 
@@ -7,19 +7,18 @@ namespace Jasmine.Bots.Channels.Try;
 /// Who is typing in the try-it chat: a random id issued by the server in an HttpOnly cookie, with a keyed MAC so the
 /// page can neither choose nor guess somebody else's conversation (it used to send any <c>from</c> it liked).
 /// </summary>
-public sealed class TrySessions(FieldProtector protector)
+public sealed class TrySessions(SessionCookies cookies)
 {
     public const string Cookie = "jasmine.try";
-    private const string Purpose = "try.session";
 
     /// <summary>A new conversation id: 128 random bits.</summary>
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     /// <summary>The cookie value for <paramref name="id"/>; only this host's key can make one.</summary>
-    public string Issue(string id) => protector.Sign(Purpose, id);
+    public string Issue(string id) => cookies.SignTrySession(id);
 
     /// <summary>The id inside a cookie the host issued, or null for a missing, forged or altered one.</summary>
-    public string? Validate(string? cookie) => protector.Verify(Purpose, cookie);
+    public string? Validate(string? cookie) => cookies.VerifyTrySession(cookie);
 
     public string? Current(HttpContext context) => Validate(context.Request.Cookies[Cookie]);
 

@@ -24,7 +24,7 @@ public sealed class EnrolModel(StaffAccounts accounts, AuditLog audit) : StaffPa
     public async Task<IActionResult> OnPostAsync(string? code)
     {
         var account = accounts.Find(Who);
-        if (account is null || account.MustChangePassword || account.TotpSecretEnc is null) return Redirect("/staff/login");
+        if (account is null || account.MustChangePassword || !StaffAccounts.HasTotpSecret(account)) return Redirect("/staff/login");
         if (account.TotpConfirmed) return Redirect("/staff/login/code");
         var result = accounts.SignInWithCode(account.Id, code ?? "", SignInSteps.ClientIp(HttpContext), SignInSteps.Device(HttpContext));
         if (result.Check == SignInCheck.Ok)

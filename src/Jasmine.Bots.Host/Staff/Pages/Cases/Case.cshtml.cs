@@ -16,6 +16,8 @@ public sealed class CaseModel(CaseService cases, StaffUi ui, PoliceSharing polic
     public string? ContactWhen { get; private set; }
     public string? Contact { get; private set; }
     public string? Outcome { get; private set; }
+    /// <summary>A way to reach her is kept: the console offers to show it.</summary>
+    public bool HasContact => Case is not null && CaseService.HasContact(Case);
     public IReadOnlyList<NoteView> Notes { get; private set; } = [];
     public string? Error { get; private set; }
     /// <summary>Her language, named in its own words with its code: "Română (ro)".</summary>
@@ -35,10 +37,10 @@ public sealed class CaseModel(CaseService cases, StaffUi ui, PoliceSharing polic
     public IActionResult OnPostContact(string reference)
     {
         if (!Load(reference)) return NotFound();
-        var contact = cases.Reveal(Case!.ContactEnc);
+        var contact = cases.Contact(Case!);
         // "chat:<urn>" means "through the bot": the address itself is never shown, only a phone number she gave to be called on.
         Contact = contact.StartsWith("tel:", StringComparison.Ordinal) ? Phone(contact[4..]) : ui["case.contact_chat"];
-        Record("case.contact_shown", Case.Reference);
+        Record("case.contact_shown", Case!.Reference);
         return Page();
     }
 
@@ -120,11 +122,11 @@ public sealed class CaseModel(CaseService cases, StaffUi ui, PoliceSharing polic
     {
         Case = cases.ByReference(reference);
         if (Case is null) return false;
-        Town = Case.TownEnc is null ? null : cases.Reveal(Case.TownEnc);
-        ContactWhen = Case.ContactWhenEnc is null ? null : cases.Reveal(Case.ContactWhenEnc);
-        Outcome = Case.OutcomeEnc is null ? null : cases.Reveal(Case.OutcomeEnc);
+        Town = CaseService.HasTown(Case) ? cases.Town(Case) : null;
+        ContactWhen = CaseService.HasContactWhen(Case) ? cases.ContactWhen(Case) : null;
+        Outcome = CaseService.HasOutcome(Case) ? cases.Outcome(Case) : null;
         // Free text from the console has no language of its own; her messages and the phrases are in hers.
-        Notes = Case.Notes.Select(n => new NoteView(n.At, n.By, n.Kind, cases.Reveal(n.TextEnc), n.Kind == "from-her" ? n.Language ?? Case.Language : n.Language)).ToList();
+        Notes = Case.Notes.Select(n => new NoteView(n.At, n.By, n.Kind, cases.NoteText(n), n.Kind == "from-her" ? n.Language ?? Case.Language : n.Language)).ToList();
         Language = cases.LanguageName(Case.Language);
         Police = Report is { } r ? police.Of(r) : null;
         Phrases = CaseService.Phrases.Select(p => (p, cases.Phrase(Case, p))).ToList();

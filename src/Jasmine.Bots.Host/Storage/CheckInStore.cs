@@ -2,6 +2,8 @@ using Jasmine.Bots.Storage;
 
 namespace Jasmine.Bots.Safety;
 
+// In the storage folder with the other stores; its namespace stays the feature's, where its callers find it.
+
 public enum CheckInStatus { Waiting, Asked, Closed, Alerted }
 
 /// <summary>One announced booking. Everything that says who, with whom or where is encrypted; the row is erased a day after it closes.</summary>

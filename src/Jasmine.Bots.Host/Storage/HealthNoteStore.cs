@@ -2,6 +2,8 @@ using Jasmine.Bots.Storage;
 
 namespace Jasmine.Bots.Help;
 
+// In the storage folder with the other stores; its namespace stays the feature's, where its callers find it.
+
 /// <summary>A note for the doctor she asked to keep: encrypted, bound to her member id, one per member.</summary>
 public sealed class HealthNoteDoc
 {

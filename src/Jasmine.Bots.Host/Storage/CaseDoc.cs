@@ -1,4 +1,3 @@
-
 namespace Jasmine.Bots.FollowUp;
 
 public enum CaseStatus { Open, Acknowledged, Closed }

@@ -5,9 +5,11 @@ using Jasmine.Bots.Storage;
 namespace Jasmine.Bots.Conversations;
 
 /// <summary>One encrypted document per conversation: what she typed mid-flow is as private as a finished report.</summary>
+// In the storage folder with the other stores; its namespace stays the conversations' one, where the turn pipeline finds it.
 public sealed class ConversationStore(JasmineStore store)
 {
     private const string Purpose = "conversation";
+    private const string HeldPurpose = "signal.edit";
 
     private string Key(string urn) => store.Protector.Hash(Purpose, urn);
 
@@ -46,6 +48,14 @@ public sealed class ConversationStore(JasmineStore store)
         }
         return n;
     }
+
+    /// <summary>
+    /// A state held outside the store for a while (the one before her last Signal answer, in memory, so an edit can
+    /// go back to it): encrypted all the same, under a purpose of its own.
+    /// </summary>
+    public byte[] Seal(ConversationState state) => store.Protector.ProtectBytes(HeldPurpose, JsonSerializer.SerializeToUtf8Bytes(state));
+
+    public ConversationState Unseal(byte[] held) => JsonSerializer.Deserialize<ConversationState>(store.Protector.UnprotectBytes(HeldPurpose, held))!;
 
     /// <summary>Retention: conversations idle longer than this are forgotten.</summary>
     public int DeleteIdleSince(DateTime cutoff) => store.Conversations.DeleteMany(c => c.UpdatedAt < cutoff);
