@@ -58,8 +58,7 @@ public sealed class RestoreCommand(IOptions<JasmineOptions> options, IServicePro
         {
             try
             {
-                using var target = new PostgresDocumentStore(settings.Store.ConnectionString!, settings.Store.Schema);
-                var loaded = LogicalBackup.Restore(positional[0], target, services.GetRequiredService<FieldProtector>());
+                var loaded = LogicalBackup.RestoreIntoPostgres(settings.Store, positional[0], services);
                 await output.WriteLineAsync($"Restored {loaded.File} into the PostgreSQL schema {settings.Store.Schema}: {loaded.Members} member(s), {loaded.Reports} report(s).");
                 return 0;
             }
@@ -115,8 +114,7 @@ public sealed class StoreCommand(IOptions<JasmineOptions> options, IServiceProvi
         }
         try
         {
-            using var target = new PostgresDocumentStore(settings.Store.ConnectionString, settings.Store.Schema);
-            var counts = LogicalBackup.Migrate(settings.DataPath("jasmine.db"), target, services.GetRequiredService<FieldProtector>());
+            var counts = LogicalBackup.MigrateToPostgres(settings, services);
             var total = counts.Values.Sum();
             await output.WriteLineAsync($"Copied {total} document(s) into the PostgreSQL schema {settings.Store.Schema}: {counts.GetValueOrDefault("members")} member(s), {counts.GetValueOrDefault("reports")} report(s), {counts.GetValueOrDefault("conversations")} conversation(s), {counts.GetValueOrDefault("outbox")} message(s) waiting.");
             await output.WriteLineAsync("Now set Jasmine:Store:Provider=postgres on every host and start them. The embedded file is unchanged; keep it until the new store looks right.");

@@ -43,6 +43,20 @@ public static class LogicalBackup
         return new StoreSnapshot(target, new FileInfo(target).Length, counts.GetValueOrDefault("members"), counts.GetValueOrDefault("reports")) { Held = held };
     }
 
+    /// <summary>Restores a logical backup into the configured PostgreSQL schema (which must hold no data yet).</summary>
+    public static StoreSnapshot RestoreIntoPostgres(StoreOptions store, string source, IServiceProvider services)
+    {
+        using var target = new PostgresDocumentStore(store.ConnectionString!, store.Schema);
+        return Restore(source, target, services.GetRequiredService<FieldProtector>());
+    }
+
+    /// <summary>Copies this data directory's embedded store into the configured PostgreSQL schema (see <see cref="Migrate"/>).</summary>
+    public static IReadOnlyDictionary<string, int> MigrateToPostgres(JasmineOptions options, IServiceProvider services)
+    {
+        using var target = new PostgresDocumentStore(options.Store.ConnectionString!, options.Store.Schema);
+        return Migrate(options.DataPath("jasmine.db"), target, services.GetRequiredService<FieldProtector>());
+    }
+
     /// <summary>Loads a logical backup into <paramref name="to"/>, which must hold no data yet; the key check is read first.</summary>
     public static StoreSnapshot Restore(string source, IDocumentStore to, FieldProtector protector)
     {
