@@ -50,6 +50,13 @@ public sealed class SignalReceiver(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var client = scope.ServiceProvider.GetRequiredService<SignalApiClient>();
+                // Hosts sharing one database poll one at a time: two pollers would each take part of a conversation's
+                // messages and could answer them out of order. The lease is renewed at every poll.
+                if (scope.ServiceProvider.GetService<Outbox.Claims>() is { Enabled: true } claims && !claims.TryClaim("signal:receive"))
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+                    continue;
+                }
                 if (checkMode)
                 {
                     if (await IsJsonRpcAsync(client, stoppingToken))
