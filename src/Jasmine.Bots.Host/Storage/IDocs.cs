@@ -45,6 +45,12 @@ public interface IDocs<T> where T : class
     /// <summary>Inserts or replaces; true when it was inserted.</summary>
     bool Upsert(T doc);
 
+    /// <summary>
+    /// Inserts <paramref name="doc"/>, or replaces the stored document with its id only when that one matches
+    /// <paramref name="replaceIf"/>; one atomic step, without an explicit transaction. True when it was written.
+    /// </summary>
+    bool UpsertWhen(T doc, Expression<Func<T, bool>> replaceIf);
+
     bool Delete(object id);
     int DeleteMany(Expression<Func<T, bool>> where);
     int DeleteAll();

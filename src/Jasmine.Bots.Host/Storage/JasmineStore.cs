@@ -108,7 +108,12 @@ public sealed class JasmineStore : IDisposable
     public Task<T> InSharedTransactionAsync<T>(Func<T> work) => _docs.InSharedTransactionAsync(work);
 
     /// <summary>Shared commits and the turns they carried (embedded store; zeros elsewhere).</summary>
-    internal (long Commits, long Turns) SharedStats => (_docs as LiteDocumentStore)?.SharedStats ?? default;
+    internal (long Commits, long Turns) SharedStats => _docs switch
+    {
+        LiteDocumentStore lite => lite.SharedStats,
+        PostgresDocumentStore postgres => postgres.SharedStats,
+        _ => default,
+    };
 
     /// <summary>Explicit transactions so far, the time they held the store's lock in all, and the part LiteDB's commits took (zeros elsewhere).</summary>
     internal (long Count, TimeSpan Held, TimeSpan Committing) TransactionStats => (_docs as LiteDocumentStore)?.TransactionStats ?? default;

@@ -18,8 +18,7 @@ public sealed class LiteDocumentStore : IDocumentStore
     {
         Path = System.IO.Path.GetFullPath(path);
         _db = Open(path);
-        _committer = new Thread(RunShared) { IsBackground = true, Name = "jasmine-turn-commits" };
-        _committer.Start();
+        _shared = new SharedCommits(InTransaction, "jasmine-turn-commits");
     }
 
     /// <summary>
@@ -50,7 +49,7 @@ public sealed class LiteDocumentStore : IDocumentStore
         if (_collections.TryGetValue(key, out var known)) return (IDocs<T>)known;
         lock (_writer)
         {
-            return (IDocs<T>)_collections.GetOrAdd(key, _ => new LiteDocs<T>(new LockedCollection<T>(_db.GetCollection<T>(name), _writer), _db.Mapper));
+            return (IDocs<T>)_collections.GetOrAdd(key, _ => new LiteDocs<T>(new LockedCollection<T>(_db.GetCollection<T>(name), _writer), _db.Mapper, _writer));
         }
     }
 
@@ -104,157 +103,15 @@ public sealed class LiteDocumentStore : IDocumentStore
         }
     }
 
-    /// <summary>Turns that wait for the committer; it takes up to <see cref="MaxShared"/> of them into one transaction.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentQueue<SharedWork> _shared = new();
-    private readonly SemaphoreSlim _sharedWake = new(0, int.MaxValue);
-    private readonly Thread _committer;
-    private volatile bool _closing;
+    private readonly SharedCommits _shared;
 
-    /// <summary>
-    /// Sixteen turns of about a millisecond each hold the store some 15 ms: long enough that LiteDB's commit (0.4–0.6 ms,
-    /// the same for one turn or sixteen) is shared out, short enough that a reader waiting on the lock hardly notices.
-    /// </summary>
-    internal const int MaxShared = 16;
-
-    private abstract class SharedWork
-    {
-        public abstract void Run();
-        public abstract void Done();
-        public abstract void Fail(Exception e);
-    }
-
-    private sealed class SharedWork<T>(Func<T> work) : SharedWork
-    {
-        private T? _result;
-        public readonly TaskCompletionSource<T> Completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public override void Run() => _result = work();
-        public override void Done() => Completion.TrySetResult(_result!);
-        public override void Fail(Exception e) => Completion.TrySetException(e);
-    }
-
-    /// <summary>
-    /// Group commit of turns: one thread runs the turns that wait, one after the other, in one LiteDB transaction and
-    /// commits them at once. LiteDB commits cost the same for one turn or many, and a commit per turn was a third of
-    /// the time each turn held the store. Turns still run one at a time, as before, and each caller is answered only
-    /// once the commit that carries its turn is done.
-    /// </summary>
-    public Task<T> InSharedTransactionAsync<T>(Func<T> work)
-    {
+    /// <summary>Turns share commits (see <see cref="SharedCommits"/>): LiteDB commits cost the same for one turn or sixteen.</summary>
+    public Task<T> InSharedTransactionAsync<T>(Func<T> work) =>
         // Already inside a transaction (a turn that runs another): join it, as InTransaction does.
-        if (_depth > 0) return Task.FromResult(work());
-        if (_closing) throw new ObjectDisposedException(nameof(LiteDocumentStore));
-        var item = new SharedWork<T>(work);
-        _shared.Enqueue(item);
-        _sharedWake.Release();
-        return item.Completion.Task;
-    }
-
-    private void RunShared()
-    {
-        var batch = new List<SharedWork>(MaxShared);
-        while (true)
-        {
-            _sharedWake.Wait();
-            if (!_shared.TryDequeue(out var first))
-            {
-                if (_closing) return;
-                continue;
-            }
-            batch.Clear();
-            batch.Add(first);
-            // One wake per item: take the others' wakes along with them.
-            while (batch.Count < MaxShared && _sharedWake.Wait(0))
-            {
-                if (_shared.TryDequeue(out var more)) batch.Add(more);
-                else break;
-            }
-            try { RunBatch(batch); }
-            catch (Exception e)
-            {
-                foreach (var item in batch) item.Fail(e);
-            }
-            if (_closing && _shared.IsEmpty) return;
-        }
-    }
-
-    private void RunBatch(List<SharedWork> batch)
-    {
-        Exception? failure = null;
-        var failed = -1;
-        lock (_writer)
-        {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            _db.BeginTrans();
-            _depth++;
-            try
-            {
-                for (var i = 0; i < batch.Count && failure is null; i++)
-                {
-                    try { batch[i].Run(); }
-                    catch (Exception e) { (failure, failed) = (e, i); }
-                }
-                if (failure is null)
-                {
-                    var committing = System.Diagnostics.Stopwatch.GetTimestamp();
-                    _db.Commit();
-                    _commitTicks += System.Diagnostics.Stopwatch.GetTimestamp() - committing;
-                    _depth--;
-                    RunAfterCommit();
-                }
-                else
-                {
-                    _depth--;
-                    _afterCommit?.Clear();
-                    _db.Rollback();
-                }
-            }
-            catch
-            {
-                if (_depth > 0) _depth--;
-                _afterCommit?.Clear();
-                try { _db.Rollback(); } catch (LiteException) { }
-                throw;
-            }
-            finally
-            {
-                _transactions++;
-                _sharedCommits++;
-                _sharedTurns += failure is null ? batch.Count : 0;
-                _transactionTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
-            }
-        }
-        if (failure is null)
-        {
-            foreach (var item in batch) item.Done();
-            return;
-        }
-        // One turn failed: nothing of the batch was kept. It gets its error (its caller answers kindly and retries
-        // nothing); every other turn runs again in a transaction of its own, reading the store as it is now.
-        batch[failed].Fail(failure);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (i == failed) continue;
-            var item = batch[i];
-            try
-            {
-                InTransaction(() => { item.Run(); return 0; });
-                item.Done();
-            }
-            catch (Exception e) { item.Fail(e); }
-        }
-    }
-
-    private long _sharedCommits;
-    private long _sharedTurns;
+        _depth > 0 ? Task.FromResult(work()) : _shared.Enqueue(work);
 
     /// <summary>Shared commits so far and the turns they carried (the benchmark prints turns per commit).</summary>
-    internal (long Commits, long Turns) SharedStats
-    {
-        get
-        {
-            lock (_writer) return (_sharedCommits, _sharedTurns);
-        }
-    }
+    internal (long Commits, long Turns) SharedStats => _shared.Stats;
 
     // Written under the lock; read by the benchmark (how long transactions held the store, one after the other).
     private long _transactions;
@@ -330,16 +187,13 @@ public sealed class LiteDocumentStore : IDocumentStore
     /// </summary>
     public void Dispose()
     {
-        // Turns already queued are committed first; later ones are refused.
-        _closing = true;
-        _sharedWake.Release();
-        _committer.Join(TimeSpan.FromSeconds(10));
+        _shared.Dispose();
         lock (_writer) _db.Dispose();
     }
 }
 
 /// <summary><see cref="IDocs{T}"/> on a LiteDB collection (already locked by <see cref="LockedCollection{T}"/>).</summary>
-internal sealed class LiteDocs<T>(ILiteCollection<T> inner, BsonMapper mapper) : IDocs<T> where T : class
+internal sealed class LiteDocs<T>(ILiteCollection<T> inner, BsonMapper mapper, Lock gate) : IDocs<T> where T : class
 {
     /// <summary>
     /// LiteDB reads a value from a closure or a constant as a parameter, but refuses a static member such as
@@ -420,6 +274,16 @@ internal sealed class LiteDocs<T>(ILiteCollection<T> inner, BsonMapper mapper) :
     {
         try { return inner.Upsert(doc); }
         catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY) { throw new DuplicateKeyException(inner.Name, e); }
+    }
+
+    /// <summary>Under the store's lock (which every other write takes too), so nothing comes between the read and the write.</summary>
+    public bool UpsertWhen(T doc, Expression<Func<T, bool>> replaceIf)
+    {
+        lock (gate)
+        {
+            if (IdOf(doc) is { } id && inner.FindById(id) is { } existing && !replaceIf.Compile(preferInterpretation: true)(existing)) return false;
+            return Upsert(doc) || true;
+        }
     }
 
     public bool Delete(object id) => inner.Delete(new BsonValue(id));

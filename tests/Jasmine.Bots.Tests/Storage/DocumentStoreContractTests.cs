@@ -386,6 +386,33 @@ public abstract class DocumentStoreContractTests : IDisposable
     }
 
     [StoreFact]
+    public void UpsertWhen_writes_a_new_document_and_replaces_only_one_that_matches()
+    {
+        Assert.True(Docs.UpsertWhen(new ContractDoc { Id = "lease", Name = "host-a", Rank = 1 }, held => held.Name == "host-a"));
+        // Held by another and not matching: left as it is.
+        Assert.False(Docs.UpsertWhen(new ContractDoc { Id = "lease", Name = "host-b", Rank = 2 }, held => held.Name == "host-b" || held.Rank > 5));
+        Assert.Equal("host-a", Docs.FindById("lease")!.Name);
+        // Its holder renews it; then another takes it once the condition says it may.
+        Assert.True(Docs.UpsertWhen(new ContractDoc { Id = "lease", Name = "host-a", Rank = 9 }, held => held.Name == "host-a"));
+        Assert.True(Docs.UpsertWhen(new ContractDoc { Id = "lease", Name = "host-b", Rank = 2 }, held => held.Name == "host-b" || held.Rank > 5));
+        Assert.Equal("host-b", Docs.FindById("lease")!.Name);
+        Assert.Equal(1, Docs.Count());
+    }
+
+    [StoreFact]
+    public void UpsertWhen_from_many_threads_lets_exactly_one_take_a_free_lease()
+    {
+        var winners = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 16, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var me = "host-" + i;
+            if (Docs.UpsertWhen(new ContractDoc { Id = "free", Name = me }, held => held.Name == me)) winners.Add(me);
+        });
+        Assert.Single(winners);
+        Assert.Equal(winners.Single(), Docs.FindById("free")!.Name);
+    }
+
+    [StoreFact]
     public void Count_exists_and_find_one()
     {
         Seed();

@@ -12,8 +12,8 @@ public sealed class ClaimDoc
 
 /// <summary>
 /// When several hosts share one database, each conversation's messages are sent by one host at a time, and each
-/// budgeted lane (SMS) runs on one host at a time: a lease in the store, taken in a transaction (which the shared
-/// store runs one at a time across hosts), renewed while the host works and dropped when it is done. A host killed
+/// budgeted lane (SMS) runs on one host at a time: a lease in the store, taken with one conditional write (atomic in
+/// the database, no transaction), renewed while the host works and dropped when it is done. A host killed
 /// mid-way leaves its leases to run out; another host then takes the conversation over and sends what is still in the
 /// outbox. On the embedded store there is one host by construction and nothing is written.
 /// </summary>
@@ -32,13 +32,9 @@ public sealed class Claims(JasmineStore store, TimeProvider time, Microsoft.Exte
     {
         if (!Enabled) return true;
         var now = time.GetUtcNow().UtcDateTime;
-        return store.InTransaction(() =>
-        {
-            var doc = Docs.FindById(key);
-            if (doc is not null && doc.Host != Host && doc.Until > now) return false;
-            Docs.Upsert(new ClaimDoc { Id = key, Host = Host, Until = now + Lease });
-            return true;
-        });
+        var host = Host;
+        // One conditional write, not a transaction: taken when nobody holds it, it is ours already, or its holder let it run out.
+        return Docs.UpsertWhen(new ClaimDoc { Id = key, Host = host, Until = now + Lease }, held => held.Host == host || held.Until <= now);
     }
 
     /// <summary>When a lease taken now should be renewed.</summary>
@@ -57,9 +53,7 @@ public sealed class Claims(JasmineStore store, TimeProvider time, Microsoft.Exte
     public void Release(string key)
     {
         if (!Enabled) return;
-        store.InTransaction(() =>
-        {
-            if (Docs.FindById(key) is { } doc && doc.Host == Host) Docs.Delete(key);
-        });
+        var host = Host;
+        Docs.DeleteMany(c => c.Id == key && c.Host == host);
     }
 }

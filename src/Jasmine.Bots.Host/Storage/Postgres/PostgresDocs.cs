@@ -161,6 +161,20 @@ internal sealed class PostgresDocs<T> : IDocs<T> where T : class
         return inserted;
     }
 
+    /// <summary>
+    /// One statement: on a conflict the stored row is replaced only where <paramref name="replaceIf"/> holds for it; no
+    /// row is touched otherwise. The filter reads "id" and "doc" unqualified, which ON CONFLICT's WHERE would find
+    /// ambiguous (the stored row or EXCLUDED): a sub-select names the stored row's alone.
+    /// </summary>
+    public bool UpsertWhen(T doc, Expression<Func<T, bool>> replaceIf)
+    {
+        if (LongId && (long)_id.GetValue(doc)! == 0) throw new NotSupportedException("UpsertWhen needs the document's id.");
+        var ps = new SqlParameters();
+        var sql = $"INSERT INTO {Table} AS stored (id, doc) VALUES ({ps.Add(IdOf(doc), NpgsqlDbType.Text)}, {ps.Add(Serialize(doc), NpgsqlDbType.Jsonb)}) " +
+                  $"ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc WHERE (SELECT {PostgresFilter.Where(replaceIf, ps)} FROM (SELECT stored.id, stored.doc) AS s)";
+        return Guarded(() => NonQuery(sql, ps)) > 0;
+    }
+
     public bool Delete(object id)
     {
         var ps = new SqlParameters();

@@ -104,8 +104,23 @@ public sealed class PostgresDocumentStore : IDocumentStore
         return result;
     }
 
-    /// <summary>PostgreSQL runs transactions side by side: each turn commits its own, on the caller's thread.</summary>
-    public Task<T> InSharedTransactionAsync<T>(Func<T> work) => Task.FromResult(InTransaction(work));
+    private SharedCommits? _shared;
+
+    /// <summary>
+    /// Turns share commits here too (see <see cref="SharedCommits"/>): every transaction runs under the one advisory
+    /// lock, so turns ran one at a time anyway, each waiting for its own WAL flush.
+    /// </summary>
+    public Task<T> InSharedTransactionAsync<T>(Func<T> work)
+    {
+        if (_current.Value is not null) return Task.FromResult(work());
+        if (_shared is null) lock (_sharedGate) _shared ??= new SharedCommits(InTransaction, "jasmine-pg-commits");
+        return _shared.Enqueue(work);
+    }
+
+    private readonly Lock _sharedGate = new();
+
+    /// <summary>Shared commits so far and the turns they carried.</summary>
+    internal (long Commits, long Turns) SharedStats => _shared?.Stats ?? default;
 
     public void AfterCommit(Action action)
     {
@@ -136,6 +151,8 @@ public sealed class PostgresDocumentStore : IDocumentStore
     public void Dispose()
     {
         if (_closed) return;
+        // Turns already queued are committed first.
+        _shared?.Dispose();
         _closed = true;
         _source.Dispose();
         _current.Dispose();
