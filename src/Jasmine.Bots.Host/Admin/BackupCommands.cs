@@ -125,11 +125,5 @@ public sealed class StoreCommand(IOptions<JasmineOptions> options, IServiceProvi
             await output.WriteLineAsync("store: " + e.Message);
             return 1;
         }
-        catch (Npgsql.NpgsqlException e)
-        {
-            // Its message may name the server and the user, never the password: the type and the state are enough.
-            await output.WriteLineAsync($"store: PostgreSQL refused ({e.GetType().Name}{(e is Npgsql.PostgresException p ? " " + p.SqlState : "")}). Nothing was changed in the embedded store.");
-            return 1;
-        }
     }
 }

@@ -24,7 +24,7 @@ public sealed class SupportServiceDoc
     public bool Hidden { get; set; }
     public DateTime UpdatedAt { get; set; }
 
-    // LiteDB's mapper stores "" as null (EmptyStringToNull): read back as "" so an unknown phone stays a string.
+    // The embedded store's mapper keeps "" as null: read back as "" so an unknown phone stays a string.
     public SupportService ToService() => new(Id, Kind, Name ?? "", Address ?? "", Postcode ?? "", Town ?? "", Latitude, Longitude,
         Phone ?? "", OpeningHours ?? "", Languages ?? [], SexWorkerFriendly, Hidden);
 

@@ -24,7 +24,7 @@ public static class JobsExtensions
     /// <summary>
     /// Hangfire in-process. Its storage is registered in DI (not the static JobStorage.Current) so that each host
     /// owns its queue. Durability does not rest on it in the embedded default: cases, fan-outs and the outbox are
-    /// recorded in the LiteDB store first and re-enqueued at start-up.
+    /// recorded in the store first and re-enqueued at start-up.
     /// </summary>
     public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder)
     {

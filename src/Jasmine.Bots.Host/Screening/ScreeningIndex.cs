@@ -91,11 +91,10 @@ public sealed class ScreeningIndex
     }
 
     /// <summary>
-    /// Reads the identifier index (small documents carrying the profile's summary), by a short-lived instance:
-    /// LiteDB keeps every page a query read until the query ends (up to 100,000 pages, 800 MB, before it lets any
-    /// go) and caches pages until disposed, so the collection is read in bounded pages along its _id index, each
-    /// page a query of its own, which keeps the page cache to a couple of thousand pages (500 a query measured best:
-    /// 192 MB peak at 1M identifiers, against 333 MB for 10,000 and 657 MB for one query); the host carries none of it.
+    /// Reads the identifier index (small documents carrying the profile's summary) in bounded pages along the id, each
+    /// page a query of its own: the embedded store keeps every page a query read until the query ends (up to 800 MB)
+    /// and caches pages until its reading instance is closed (see JasmineStore), so 500 a query keeps the start-up
+    /// peak low (192 MB at 1M identifiers, against 333 MB for 10,000 a query and 657 MB for one query).
     /// </summary>
     internal static ScreeningTable Scan(IDocs<IdentifierIndexDoc> identifiers, int pageSize = 500)
     {

@@ -53,8 +53,16 @@ public static class LogicalBackup
     /// <summary>Copies this data directory's embedded store into the configured PostgreSQL schema (see <see cref="Migrate"/>).</summary>
     public static IReadOnlyDictionary<string, int> MigrateToPostgres(JasmineOptions options, IServiceProvider services)
     {
-        using var target = new PostgresDocumentStore(options.Store.ConnectionString!, options.Store.Schema);
-        return Migrate(options.DataPath("jasmine.db"), target, services.GetRequiredService<FieldProtector>());
+        try
+        {
+            using var target = new PostgresDocumentStore(options.Store.ConnectionString!, options.Store.Schema);
+            return Migrate(options.DataPath("jasmine.db"), target, services.GetRequiredService<FieldProtector>());
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            // Its message may name the server and the user: the type and the state are enough, and never the password.
+            throw new DataAccessException($"PostgreSQL refused ({e.GetType().Name}{(e is Npgsql.PostgresException p ? " " + p.SqlState : "")}). Nothing was changed in the embedded store.", e);
+        }
     }
 
     /// <summary>Loads a logical backup into <paramref name="to"/>, which must hold no data yet; the key check is read first.</summary>

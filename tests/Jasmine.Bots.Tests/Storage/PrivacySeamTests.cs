@@ -30,6 +30,24 @@ public sealed partial class PrivacySeamTests
         Assert.True(moved.Count == 0, "Behind a store now, take off the list: " + string.Join(", ", moved));
     }
 
+    /// <summary>Issue 19's line: features use the stores, never the databases underneath (Hangfire's own PostgreSQL storage aside).</summary>
+    [Fact]
+    public void No_file_outside_the_storage_folder_names_LiteDB_or_Npgsql()
+    {
+        var host = Path.Combine(RepositoryRoot(), "src", "Jasmine.Bots.Host");
+        var named = Directory.EnumerateFiles(host, "*.cs", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(host, "*.cshtml", SearchOption.AllDirectories))
+            .Select(path => Path.GetRelativePath(host, path).Replace('\\', '/'))
+            .Where(relative => !relative.StartsWith("Storage/", StringComparison.Ordinal) && !relative.StartsWith("obj/", StringComparison.Ordinal)
+                && !relative.StartsWith("bin/", StringComparison.Ordinal) && relative != "Jobs/PostgresJobStorage.cs")
+            .Where(relative => Database().IsMatch(File.ReadAllText(Path.Combine(host, relative))))
+            .ToList();
+        Assert.True(named.Count == 0, "Outside the storage folder: " + string.Join(", ", named));
+    }
+
+    [GeneratedRegex(@"\bLiteDB\b|\bNpgsql\b|\bLiteException\b|\bBsonValue\b")]
+    private static partial Regex Database();
+
     private static IEnumerable<(string File, string Mention)> Offenders()
     {
         var host = Path.Combine(RepositoryRoot(), "src", "Jasmine.Bots.Host");
