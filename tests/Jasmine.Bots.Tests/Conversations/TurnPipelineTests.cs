@@ -33,7 +33,7 @@ public sealed class TurnPipelineTests : IDisposable
     {
         // The real flows, with one more step after the report is written.
         Directory.CreateDirectory(_flows);
-        var source = Path.Combine(Security.TryItSecurityTests.RepoRoot(), "conversations");
+        var source = Support.Repository.Path("conversations");
         foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
         {
             var target = Path.Combine(_flows, Path.GetRelativePath(source, file));

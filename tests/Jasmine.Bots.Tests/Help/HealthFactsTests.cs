@@ -10,14 +10,7 @@ namespace Jasmine.Bots.Tests.Help;
 /// </summary>
 public sealed partial class HealthFactsTests
 {
-    public static string RepoDirectory(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Jasmine.Bots.sln"))) return Path.Combine(dir.FullName, name);
-        throw new DirectoryNotFoundException(name);
-    }
-
-    public static readonly MedicalFacts Facts = MedicalFacts.Load(Path.Combine(RepoDirectory("conversations"), MedicalFacts.RelativePath));
+    public static readonly MedicalFacts Facts = MedicalFacts.Load(Path.Combine(Support.Repository.Path("conversations"), MedicalFacts.RelativePath));
 
     /// <summary>
     /// The limits a text states per treatment: each "jusqu'à N h", "au plus tard N h", "dans les N h", "< N h",
@@ -101,7 +94,7 @@ public sealed partial class HealthFactsTests
     [Fact]
     public void Her_texts_take_the_delays_from_the_facts_file_and_never_write_them_down()
     {
-        var locales = Locales.Load(RepoDirectory("locales"));
+        var locales = Locales.Load(Support.Repository.Path("locales"));
         string[] keys = ["health.urgent.pep", "health.urgent.pep_maybe", "health.urgent.pep_late", "health.urgent.contraception", "health.urgent.reminder"];
         foreach (var locale in locales.All)
             foreach (var key in keys)
@@ -120,7 +113,7 @@ public sealed partial class HealthFactsTests
     [Fact]
     public void The_information_pages_state_the_same_delays_as_the_facts_file()
     {
-        var fr = Locales.Load(RepoDirectory("locales"))["fr"];
+        var fr = Locales.Load(Support.Repository.Path("locales"))["fr"];
         Assert.Contains($"{Facts.PepHours} h", fr.Get("info.after.1"));
         Assert.Contains($"{Facts.LevonorgestrelHours} h", fr.Get("info.after.2"));
         Assert.Contains($"{Facts.UlipristalHours / 24} jours", fr.Get("info.after.2"));

@@ -14,7 +14,7 @@ public sealed class HealthTextsTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _host.Dispose();
 
-    private static readonly Locales All = Locales.Load(HealthFactsTests.RepoDirectory("locales"));
+    private static readonly Locales All = Locales.Load(Support.Repository.Path("locales"));
 
     public static TheoryData<string> Languages() => [.. Locales.Supported];
 

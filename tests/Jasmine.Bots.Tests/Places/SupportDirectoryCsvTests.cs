@@ -70,7 +70,7 @@ public sealed class SupportDirectoryCsvTests
     [Fact]
     public void The_sample_directory_loads_and_answers_for_Paris()
     {
-        var path = Path.Combine(RepositoryRoot(), "conversations", "services.sample.csv");
+        var path = Support.Repository.Path("conversations", "services.sample.csv");
         using var reader = File.OpenText(path);
 
         var services = SupportDirectory.ReadCsv(reader);
@@ -81,12 +81,5 @@ public sealed class SupportDirectoryCsvTests
         Assert.All(services, s => Assert.InRange(s.Latitude, -22, 52));
         Assert.NotEmpty(nearest);
         Assert.All(nearest, n => Assert.True(n.DistanceKm < 10, $"{n.Service.Name} is {n.DistanceKm:F1} km away"));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Jasmine.Bots.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Jasmine.Bots.sln not found above the test binaries.");
     }
 }

@@ -47,7 +47,7 @@ public sealed class TryItSecurityTests : IDisposable
     [Fact]
     public void The_deploy_files_never_turn_it_on_nor_run_the_host_as_development()
     {
-        var deploy = Path.Combine(RepoRoot(), "deploy");
+        var deploy = Repository.Path("deploy");
         foreach (var file in Directory.GetFiles(deploy))
         {
             var text = File.ReadAllText(file);
@@ -161,13 +161,6 @@ public sealed class TryItSecurityTests : IDisposable
         var broken = await http.PostAsync("/try/messages", new StringContent("{\"text\":", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
         Assert.DoesNotContain(host.Logs.Lines, l => l.Contains("   at ", StringComparison.Ordinal));
-    }
-
-    internal static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Jasmine.Bots.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Repository root not found.");
     }
 
     public void Dispose()

@@ -34,23 +34,20 @@ public sealed partial class PrivacySeamTests
     [Fact]
     public void No_file_outside_the_storage_folder_names_LiteDB_or_Npgsql()
     {
-        var host = Path.Combine(RepositoryRoot(), "src", "Jasmine.Bots.Host");
-        var named = Directory.EnumerateFiles(host, "*.cs", SearchOption.AllDirectories)
-            .Concat(Directory.EnumerateFiles(host, "*.cshtml", SearchOption.AllDirectories))
-            .Select(path => Path.GetRelativePath(host, path).Replace('\\', '/'))
-            .Where(relative => !relative.StartsWith("Storage/", StringComparison.Ordinal) && !relative.StartsWith("obj/", StringComparison.Ordinal)
-                && !relative.StartsWith("bin/", StringComparison.Ordinal) && relative != "Jobs/PostgresJobStorage.cs")
-            .Where(relative => Database().IsMatch(File.ReadAllText(Path.Combine(host, relative))))
-            .ToList();
+        var named = SourcesOutsideStorage().Where(f => f.File != "Jobs/PostgresJobStorage.cs" && Database().IsMatch(f.Text)).Select(f => f.File).ToList();
         Assert.True(named.Count == 0, "Outside the storage folder: " + string.Join(", ", named));
     }
 
     [GeneratedRegex(@"\bLiteDB\b|\bNpgsql\b|\bLiteException\b|\bBsonValue\b")]
     private static partial Regex Database();
 
-    private static IEnumerable<(string File, string Mention)> Offenders()
+    private static IEnumerable<(string File, string Mention)> Offenders() =>
+        SourcesOutsideStorage().Select(f => (f.File, Match: Mention().Match(f.Text))).Where(f => f.Match.Success).Select(f => (f.File, f.Match.Value));
+
+    /// <summary>The host's C# and Razor files outside <c>Storage/</c> (and the build folders), by their path from the project.</summary>
+    private static IEnumerable<(string File, string Text)> SourcesOutsideStorage()
     {
-        var host = Path.Combine(RepositoryRoot(), "src", "Jasmine.Bots.Host");
+        var host = Support.Repository.Path("src", "Jasmine.Bots.Host");
         var files = Directory.EnumerateFiles(host, "*.cs", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(host, "*.cshtml", SearchOption.AllDirectories));
         foreach (var path in files)
@@ -58,18 +55,8 @@ public sealed partial class PrivacySeamTests
             var relative = Path.GetRelativePath(host, path).Replace('\\', '/');
             if (relative.StartsWith("Storage/", StringComparison.Ordinal) || relative.StartsWith("bin/", StringComparison.Ordinal)
                 || relative.StartsWith("obj/", StringComparison.Ordinal)) continue;
-            if (Mention().Match(File.ReadAllText(path)) is { Success: true } match) yield return (relative, match.Value);
+            yield return (relative, File.ReadAllText(path));
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            // A worktree's .git is a file, a clone's a folder.
-            if (File.Exists(Path.Combine(dir.FullName, "Jasmine.Bots.sln")) || Path.Exists(Path.Combine(dir.FullName, ".git"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("No repository root above " + AppContext.BaseDirectory);
     }
 
     // FieldProtector, store.Protector, or an identifier ending in Enc (PseudonymEnc, StateEnc…).

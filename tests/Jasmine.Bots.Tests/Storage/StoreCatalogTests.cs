@@ -12,12 +12,9 @@ public sealed partial class StoreCatalogTests
     [Fact]
     public void Every_collection_the_source_uses_is_in_the_catalog_with_its_type()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !Directory.Exists(Path.Combine(root.FullName, "src", "Jasmine.Bots.Host"))) root = root.Parent;
-        Assert.NotNull(root);
         var catalog = StoreCatalog.All.ToDictionary(e => e.Name, e => e.Type.Name, StringComparer.Ordinal);
         var seen = 0;
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(root!.FullName, "src", "Jasmine.Bots.Host"), "*.cs", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(Support.Repository.Path("src", "Jasmine.Bots.Host"), "*.cs", SearchOption.AllDirectories))
         {
             if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)) continue;
             foreach (Match m in Use().Matches(File.ReadAllText(file)))
