@@ -113,7 +113,6 @@ public static partial class TelegramLoadBenchmark
             BaseAddress = new Uri(a),
             Timeout = TimeSpan.FromSeconds(30),
         }).ToArray();
-        var http = clients[0];
         Console.WriteLine($"telegram-load{(bare ? " (bare pipeline)" : durable ? " (durable: fsync per group)" : " (not durable: no fsync)")}: {rate}/s for {seconds} s ({total} messages), {memberCount} members, {connections} webhook connections, {Environment.ProcessorCount} cores, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, {(bare ? "no store" : postgres ? $"PostgreSQL, {hostCount} hosts on one schema" : "LiteDB")}");
         if (warmup > 0)
         {

@@ -34,14 +34,7 @@ public sealed class ScreeningAllowance(JasmineStore store, IOptions<JasmineOptio
         if (store.Shared) return TryConsumeShared("m|" + memberId, "b|" + branchId, count, now, o);
         lock (_gate)
         {
-            var mine = Window_("m|" + memberId, now);
-            var branch = Window_("b|" + branchId, now);
-            if (mine.Count + count > o.PerHour || branch.Count + count > o.PerBranchPerHour) return false;
-            for (var i = 0; i < count; i++)
-            {
-                mine.Add(now);
-                branch.Add(now);
-            }
+            if (!Take(Window_("m|" + memberId, now), Window_("b|" + branchId, now), count, now, o)) return false;
             _dirty.Add("m|" + memberId);
             _dirty.Add("b|" + branchId);
             return true;
@@ -60,16 +53,23 @@ public sealed class ScreeningAllowance(JasmineStore store, IOptions<JasmineOptio
         var branch = Docs.FindById(branchKey) ?? new AllowanceDoc { Id = branchKey };
         mine.Stamps.RemoveAll(t => t <= cutoff);
         branch.Stamps.RemoveAll(t => t <= cutoff);
-        if (mine.Stamps.Count + count > o.PerHour || branch.Stamps.Count + count > o.PerBranchPerHour) return false;
-        for (var i = 0; i < count; i++)
-        {
-            mine.Stamps.Add(now);
-            branch.Stamps.Add(now);
-        }
+        if (!Take(mine.Stamps, branch.Stamps, count, now, o)) return false;
         Docs.Upsert(mine);
         Docs.Upsert(branch);
         return true;
     });
+
+    /// <summary>Adds <paramref name="count"/> look-ups to both windows (already cut to the last hour) if both have room for them.</summary>
+    private static bool Take(List<DateTime> mine, List<DateTime> branch, int count, DateTime now, ScreeningOptions o)
+    {
+        if (mine.Count + count > o.PerHour || branch.Count + count > o.PerBranchPerHour) return false;
+        for (var i = 0; i < count; i++)
+        {
+            mine.Add(now);
+            branch.Add(now);
+        }
+        return true;
+    }
 
     /// <summary>Writes the windows that changed since the last flush, in one transaction.</summary>
     public void Flush()

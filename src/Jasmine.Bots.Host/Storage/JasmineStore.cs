@@ -19,14 +19,20 @@ public sealed class JasmineStore : IDisposable
 
     /// <param name="dataPath">The embedded file's path; with PostgreSQL, where the host's own files (the sent-journal) go.</param>
     public JasmineStore(IDocumentStore docs, string dataPath, FieldProtector protector, bool durable = true)
+        : this((docs, null), dataPath, protector, durable)
+    {
+    }
+
+    /// <param name="opened">The store, and the screening index when it was read before the store opened (<see cref="OpenLite"/>).</param>
+    private JasmineStore((IDocumentStore Docs, Screening.ScreeningTable? Index) opened, string dataPath, FieldProtector protector, bool durable)
     {
         Protector = protector;
-        _docs = docs;
+        var docs = _docs = opened.Docs;
         Path_ = dataPath;
         FileModes.SecureDataDirectory(Path.GetDirectoryName(Path.GetFullPath(dataPath))!);
         // PostgreSQL makes its own commits durable (synchronous_commit); only LiteDB's write-ahead file needs fsyncing here.
         Durability = new Durability(dataPath, durable && docs is LiteDocumentStore);
-        if (docs is not LiteDocumentStore) InitialIndex = Screening.ScreeningIndex.Scan(Collection<IdentifierIndexDoc>("identifiers"));
+        InitialIndex = opened.Index ?? Screening.ScreeningIndex.Scan(Collection<IdentifierIndexDoc>("identifiers"));
         Members.EnsureIndex(m => m.InvitedBy);
         Addresses.EnsureIndex(a => a.MemberId);
         Reports.EnsureIndex(r => r.ReporterId);
@@ -42,12 +48,12 @@ public sealed class JasmineStore : IDisposable
     /// The screening index is read first, by a short-lived instance: LiteDB's page cache never gives memory back, so
     /// the reading instance is closed before the host's own opens (see <see cref="Screening.ScreeningIndex.Scan"/>).
     /// </summary>
-    private static LiteDocumentStore OpenLite(string path)
+    private static (IDocumentStore, Screening.ScreeningTable?) OpenLite(string path)
     {
         FileModes.SecureDataDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         Screening.ScreeningTable index;
         using (var reader = new LiteDocumentStore(path)) index = Screening.ScreeningIndex.Scan(reader.Collection<IdentifierIndexDoc>("identifiers"));
-        return new LiteDocumentStore(path) { InitialIndex = index };
+        return (new LiteDocumentStore(path), index);
     }
 
     public string Path_ { get; }
@@ -65,17 +71,7 @@ public sealed class JasmineStore : IDisposable
     public Durability Durability { get; }
 
     /// <summary>The screening index as read at open; handed to <see cref="Screening.ScreeningIndex"/> once, then dropped.</summary>
-    internal Screening.ScreeningTable? InitialIndex
-    {
-        get => _initialIndex ?? (_docs as LiteDocumentStore)?.InitialIndex;
-        set
-        {
-            _initialIndex = value;
-            if (value is null && _docs is LiteDocumentStore lite) lite.InitialIndex = null;
-        }
-    }
-
-    private Screening.ScreeningTable? _initialIndex;
+    internal Screening.ScreeningTable? InitialIndex { get; set; }
 
     public FieldProtector Protector { get; }
 

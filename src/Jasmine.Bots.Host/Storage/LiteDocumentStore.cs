@@ -32,9 +32,6 @@ public sealed class LiteDocumentStore : IDocumentStore
             new BsonMapper { EnumAsInteger = false }) { UtcDate = true };
 
     public string Path { get; }
-
-    /// <summary>The screening index read by <see cref="JasmineStore"/>'s short-lived instance before this one opened.</summary>
-    internal Screening.ScreeningTable? InitialIndex { get; set; }
     public string Provider => "litedb";
     internal LiteDatabase Database => _db;
 
@@ -57,11 +54,6 @@ public sealed class LiteDocumentStore : IDocumentStore
     internal ILiteCollection<BsonDocument> Raw(string name)
     {
         lock (_writer) return new LockedCollection<BsonDocument>(_db.GetCollection(name), _writer);
-    }
-
-    internal IEnumerable<string> CollectionNames()
-    {
-        lock (_writer) return _db.GetCollectionNames().ToList();
     }
 
     /// <summary>
@@ -244,8 +236,7 @@ internal sealed class LiteDocs<T>(ILiteCollection<T> inner, BsonMapper mapper, L
     public void Insert(T doc)
     {
         if (IdOf(doc) is { } id && inner.FindById(id) is not null) throw new DuplicateKeyException(inner.Name);
-        try { inner.Insert(doc); }
-        catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY) { throw new DuplicateKeyException(inner.Name, e); }
+        Writing(() => inner.Insert(doc));
     }
 
     private static readonly System.Reflection.PropertyInfo? IdProperty = typeof(T).GetProperty("Id");
@@ -258,23 +249,16 @@ internal sealed class LiteDocs<T>(ILiteCollection<T> inner, BsonMapper mapper, L
         _ => null,
     };
 
-    public int InsertBulk(IEnumerable<T> docs)
+    /// <summary>A write, with LiteDB's duplicate key (on the id or a unique index) told as the contract's <see cref="DuplicateKeyException"/>.</summary>
+    private TResult Writing<TResult>(Func<TResult> write)
     {
-        try { return inner.InsertBulk(docs); }
+        try { return write(); }
         catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY) { throw new DuplicateKeyException(inner.Name, e); }
     }
 
-    public bool Update(T doc)
-    {
-        try { return inner.Update(doc); }
-        catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY) { throw new DuplicateKeyException(inner.Name, e); }
-    }
-
-    public bool Upsert(T doc)
-    {
-        try { return inner.Upsert(doc); }
-        catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY) { throw new DuplicateKeyException(inner.Name, e); }
-    }
+    public int InsertBulk(IEnumerable<T> docs) => Writing(() => inner.InsertBulk(docs));
+    public bool Update(T doc) => Writing(() => inner.Update(doc));
+    public bool Upsert(T doc) => Writing(() => inner.Upsert(doc));
 
     /// <summary>Under the store's lock (which every other write takes too), so nothing comes between the read and the write.</summary>
     public bool UpsertWhen(T doc, Expression<Func<T, bool>> replaceIf)
@@ -282,7 +266,8 @@ internal sealed class LiteDocs<T>(ILiteCollection<T> inner, BsonMapper mapper, L
         lock (gate)
         {
             if (IdOf(doc) is { } id && inner.FindById(id) is { } existing && !replaceIf.Compile(preferInterpretation: true)(existing)) return false;
-            return Upsert(doc) || true;
+            Upsert(doc);
+            return true;
         }
     }
 

@@ -19,24 +19,8 @@ public static class LogicalBackup
     public static StoreSnapshot Backup(JasmineStore store, string target)
     {
         target = Path.GetFullPath(target);
-        if (File.Exists(target) || Directory.Exists(target)) throw new DataAccessException($"{target} already exists: a backup never replaces a file; give a new name.");
-        var partial = target + ".partial-" + Guid.NewGuid().ToString("N")[..8];
-        IReadOnlyDictionary<string, int> counts;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        try
-        {
-            using (var output = StoreBackup.CreatePrivate(partial))
-            {
-                counts = store.InTransaction(() => StoreCatalog.Dump(store.Documents, output));
-                output.Flush(flushToDisk: true);
-            }
-            File.Move(partial, target, overwrite: false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try { File.Delete(partial); } catch (IOException) { }
-            throw new DataAccessException($"Cannot write the backup {target}: {FileModes.Reason(e)}.", e);
-        }
+        var counts = StoreBackup.WriteNew(target, output => store.InTransaction(() => StoreCatalog.Dump(store.Documents, output)));
         var held = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         // Read back as a restore would: a backup this key cannot open is reported now, not on the day it is needed.
         CheckKey(target, store.Protector);

@@ -23,17 +23,19 @@ internal sealed class SharedCommits : IDisposable
     private readonly Func<Func<int>, int> _inTransaction;
     private readonly System.Collections.Concurrent.ConcurrentQueue<Work> _queue = new();
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
-    private readonly Thread _thread;
+    private readonly string _threadName;
+    private readonly Lock _start = new();
+    private Thread? _thread;
     private volatile bool _closing;
     private long _commits;
     private long _turns;
 
     /// <param name="inTransaction">The store's own transaction: rolled back whole if the work throws.</param>
+    /// <remarks>The thread starts with the first turn: a store opened for a moment (the screening index's reader, a CLI command) runs none.</remarks>
     public SharedCommits(Func<Func<int>, int> inTransaction, string threadName)
     {
         _inTransaction = inTransaction;
-        _thread = new Thread(Run) { IsBackground = true, Name = threadName };
-        _thread.Start();
+        _threadName = threadName;
     }
 
     public (long Commits, long Turns) Stats => (Interlocked.Read(ref _commits), Interlocked.Read(ref _turns));
@@ -57,6 +59,18 @@ internal sealed class SharedCommits : IDisposable
     public Task<T> Enqueue<T>(Func<T> work)
     {
         if (_closing) throw new ObjectDisposedException(nameof(SharedCommits));
+        if (_thread is null)
+        {
+            lock (_start)
+            {
+                if (_thread is null)
+                {
+                    var thread = new Thread(Run) { IsBackground = true, Name = _threadName };
+                    thread.Start();
+                    _thread = thread;
+                }
+            }
+        }
         var item = new Work<T>(work);
         _queue.Enqueue(item);
         _wake.Release();
@@ -138,7 +152,10 @@ internal sealed class SharedCommits : IDisposable
     public void Dispose()
     {
         _closing = true;
+        Thread? thread;
+        lock (_start) thread = _thread;
+        if (thread is null) return;
         _wake.Release();
-        _thread.Join(TimeSpan.FromSeconds(10));
+        thread.Join(TimeSpan.FromSeconds(10));
     }
 }

@@ -56,34 +56,47 @@ public static class StoreBackup
     {
         if (store.Documents is not LiteDocumentStore) return LogicalBackup.Backup(store, target);
         target = Path.GetFullPath(target);
+        var held = WriteNew(target, output =>
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            ((LiteDocumentStore)store.Documents).WhileCheckpointed(dataFile =>
+            {
+                using var input = new FileStream(dataFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+                input.CopyTo(output, 1 << 20);
+            });
+            return System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        });
+        // Read back as a restore would: a backup this key cannot open is reported now, not on the day it is needed.
+        return Check(target, target, store.Protector) with { Held = held };
+    }
+
+    /// <summary>
+    /// Writes the new backup file <paramref name="target"/> (0600, never over an existing file) through
+    /// <paramref name="write"/>, under a temporary name renamed once complete and fsynced: a backup cut short never
+    /// looks like a good one.
+    /// </summary>
+    internal static T WriteNew<T>(string target, Func<FileStream, T> write)
+    {
         if (File.Exists(target) || Directory.Exists(target)) throw new DataAccessException($"{target} already exists: a backup never replaces a file; give a new name.");
         var folder = Path.GetDirectoryName(target)!;
         if (!Directory.Exists(folder)) throw new DataAccessException($"The folder {folder} does not exist.");
-        // Written under a temporary name and renamed when complete: a backup cut short never looks like a good one.
         var partial = target + ".partial-" + Guid.NewGuid().ToString("N")[..8];
-        var held = TimeSpan.Zero;
         try
         {
+            T result;
             using (var output = CreatePrivate(partial))
             {
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                ((LiteDocumentStore)store.Documents).WhileCheckpointed(dataFile =>
-                {
-                    using var input = new FileStream(dataFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
-                    input.CopyTo(output, 1 << 20);
-                });
-                held = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                result = write(output);
                 output.Flush(flushToDisk: true);
             }
             File.Move(partial, target, overwrite: false);
+            return result;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(partial);
             throw new DataAccessException($"Cannot write the backup {target}: {FileModes.Reason(e)}.", e);
         }
-        // Read back as a restore would: a backup this key cannot open is reported now, not on the day it is needed.
-        return Check(target, target, store.Protector) with { Held = held };
     }
 
     /// <summary>

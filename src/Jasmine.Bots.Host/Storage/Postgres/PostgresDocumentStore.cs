@@ -45,6 +45,7 @@ public sealed class PostgresDocumentStore : IDocumentStore
         Schema = Quote(schema);
         TransactionLockKey = LockKey("jasmine.docs.transactions:" + schema);
         MigrationLockKey = LockKey("jasmine.docs.migrations:" + schema);
+        _shared = new SharedCommits(InTransaction, "jasmine-pg-commits");
         Migrate();
     }
 
@@ -104,7 +105,7 @@ public sealed class PostgresDocumentStore : IDocumentStore
         return result;
     }
 
-    private SharedCommits? _shared;
+    private readonly SharedCommits _shared;
 
     /// <summary>
     /// Turns share commits here too (see <see cref="SharedCommits"/>): every transaction runs under the one advisory
@@ -113,14 +114,11 @@ public sealed class PostgresDocumentStore : IDocumentStore
     public Task<T> InSharedTransactionAsync<T>(Func<T> work)
     {
         if (_current.Value is not null) return Task.FromResult(work());
-        if (_shared is null) lock (_sharedGate) _shared ??= new SharedCommits(InTransaction, "jasmine-pg-commits");
         return _shared.Enqueue(work);
     }
 
-    private readonly Lock _sharedGate = new();
-
     /// <summary>Shared commits so far and the turns they carried.</summary>
-    internal (long Commits, long Turns) SharedStats => _shared?.Stats ?? default;
+    internal (long Commits, long Turns) SharedStats => _shared.Stats;
 
     public void AfterCommit(Action action)
     {
@@ -152,7 +150,7 @@ public sealed class PostgresDocumentStore : IDocumentStore
     {
         if (_closed) return;
         // Turns already queued are committed first.
-        _shared?.Dispose();
+        _shared.Dispose();
         _closed = true;
         _source.Dispose();
         _current.Dispose();
